@@ -1,0 +1,21 @@
+"""Prefect configuration for running offline under the infercast home.
+
+Must run before `prefect` is imported: Prefect reads its settings at import time.
+"""
+
+from __future__ import annotations
+
+import os
+
+from warehouse.settings import Settings
+
+
+def configure_prefect(settings: Settings) -> None:
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    # Without this Prefect's server tries to reach its analytics endpoint.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server needs more than the default 20 s to start on a 2-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_UI_ENABLED", "false")

@@ -1,0 +1,1 @@
+"""Forecast models, decline-rate estimation and forecast runs."""

@@ -1,0 +1,1 @@
+"""Investor reports and exports built from marts.* and forecast.*."""

@@ -1,0 +1,1 @@
+"""Feeds: fetch raw payloads and parse them into each feed's canonical schema."""

@@ -1,0 +1,1 @@
+"""Pure polars transforms from staging frames to mart frames."""

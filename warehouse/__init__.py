@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: migrations, payload archive, validated loads, publishing."""

@@ -16,6 +16,19 @@ from sources.registry import Feed
 from sources.schemas import TABLE_COLUMNS
 
 
+EMPTY_STRING_COLUMNS = (
+    "model_version",
+    "organization",
+    "product",
+    "active_users_period",
+    "source_type",
+    "confidence",
+    "source_url",
+    "vendor",
+    "chip_type",
+)
+
+
 def snapshot_files(feed: Feed) -> list[tuple[str, Path]]:
     """(table, path) for every table of the feed that has a bundled file."""
     found = []
@@ -37,8 +50,8 @@ def read_canonical(payload: bytes, table: str, source: str) -> pl.DataFrame:
     missing = [name for name in stored if name not in frame.columns]
     if missing:
         raise StructuralError(f"snapshot is missing columns {missing}", source=source)
-    # An empty CSV field reads as null; the canonical empty version string is "".
-    text_fill = [pl.col(n).fill_null("") for n in ("model_version",) if n in stored]
+    # An empty CSV field reads as null; these text columns use "" for "none given".
+    text_fill = [pl.col(n).fill_null("") for n in EMPTY_STRING_COLUMNS if n in stored]
     return (
         frame.select(list(stored))
         .with_columns(*text_fill, source_row=pl.int_range(2, frame.height + 2, dtype=pl.Int64))

@@ -13,6 +13,7 @@ Two export formats are accepted (detected from the header):
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -66,8 +67,11 @@ def blended_3to1(input_usd: float | None, output_usd: float | None) -> float | N
     return (3.0 * input_usd + output_usd) / 4.0
 
 
-def parse(payload: bytes, source: str) -> dict[str, pl.DataFrame]:
-    """Parse either export format into canonical frames keyed by staging table."""
+def parse(payload: bytes, source: str, observed_on: dt.date | None = None) -> dict[str, pl.DataFrame]:
+    """Parse either export format into canonical frames keyed by staging table.
+
+    Every row carries its own price date, so `observed_on` (the file's vintage) is unused.
+    """
     head = payload[:4096].decode("utf-8", errors="replace").lstrip("\ufeff")
     first_line = head.splitlines()[0] if head.strip() else ""
     if "Price Unit" in first_line:

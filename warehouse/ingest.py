@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
@@ -33,6 +34,20 @@ def ingest_bundled(con: duckdb.DuckDBPyConnection, settings: Settings, feed: Fee
     return results
 
 
+_DATE_IN_NAME = re.compile(r"(20\d{2}-\d{2}-\d{2})")
+
+
+def vintage_date(path: Path) -> dt.date:
+    """The date a hand-loaded file describes: a YYYY-MM-DD in its name, else today (UTC)."""
+    match = _DATE_IN_NAME.search(path.name)
+    if match:
+        try:
+            return dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            pass
+    return _now().date()
+
+
 def ingest_file(con: duckdb.DuckDBPyConnection, settings: Settings, feed: Feed, path: Path) -> BatchResult:
     """Load a file in the feed's live format (e.g. a newer download saved by hand)."""
     source = str(path)
@@ -41,7 +56,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, settings: Settings, feed: Feed, 
     except OSError as exc:
         raise FeedError(f"cannot read the file: {exc.strerror}", feed=feed.feed_id, source=source) from exc
     try:
-        frames = feed.parser(payload, path.name)
+        frames = feed.parser(payload, path.name, vintage_date(path))
     except FeedError as error:
         raise error.with_context(feed=feed.feed_id, source=source) from None
     return _load(con, settings, feed, source, payload, frames)

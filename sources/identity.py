@@ -32,9 +32,7 @@ _VENDOR_DOT_PREFIXES = (
     "apac.",
     "global.",
 )
-_DATE_SUFFIX = re.compile(
-    r"(?:[-@_](?:20\d{2}-\d{2}-\d{2}|20\d{6}|\d{4}|\d{2}-\d{4}|20\d{2}-\d{2}))+$"
-)
+_DATE_SUFFIX = re.compile(r"(?:[-@_](?:20\d{2}-\d{2}-\d{2}|20\d{6}|\d{4}|\d{2}-\d{4}|20\d{2}-\d{2}))+$")
 _BEDROCK_VERSION = re.compile(r"-v\d+(?::\d+)?$")
 _SEPARATORS = re.compile(r"[\s_./:]+")
 _REPEATED_DASH = re.compile(r"-{2,}")

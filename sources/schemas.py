@@ -185,6 +185,4 @@ def frame_from_records(records: list[dict[str, object]], table: str) -> pl.DataF
     columns = TABLE_COLUMNS[table]
     if not records:
         return empty_frame(columns)
-    return pl.DataFrame(
-        [{name: record.get(name) for name in columns} for record in records], schema=columns
-    )
+    return pl.DataFrame([{name: record.get(name) for name in columns} for record in records], schema=columns)

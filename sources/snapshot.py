@@ -15,7 +15,6 @@ from sources.errors import StructuralError
 from sources.registry import Feed
 from sources.schemas import TABLE_COLUMNS
 
-
 EMPTY_STRING_COLUMNS = (
     "model_version",
     "organization",

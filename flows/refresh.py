@@ -1,17 +1,25 @@
-"""The `refresh` Prefect flow: ingest -> marts -> forecasts -> report -> publish.
+"""The Prefect flows.
 
-Each stage is a task that opens the working database itself, so a task can run in any
-worker; the whole flow holds the writer lock, and the published copy is replaced only
-after every stage has succeeded.
+`refresh`: ingest every feed -> marts -> forecasts -> report -> publish.
+`prices-daily`: ingest the price and model feeds (live by default) -> marts -> publish, so
+point-in-time price history accumulates between weekly refreshes.
+
+Each stage is a task that opens the working database itself, so a task can run on any
+worker. The flow holds the writer lock throughout; the published copy is replaced only
+after every stage has succeeded. A feed that fails is reported stale and the run goes on
+with that feed's last good data, ending in a Completed state named "PartialSuccess".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.states import Completed, State
 
 from flows import stages
 from flows.progress import report
@@ -19,27 +27,28 @@ from sources.errors import FeedError
 from warehouse.connection import open_work
 from warehouse.lock import WriterLock
 from warehouse.publish import publish
+from warehouse.run_log import finish_run, mark_crashed_runs, start_run
 from warehouse.settings import Settings
 
+PRICE_AND_MODEL_FEEDS = ("litellm", "openrouter", "epoch_models")
 
-@task(name="ingest", task_run_name="ingest-{feed_id}", cache_policy=NO_CACHE)
-def ingest_task(home: str, feed_id: str) -> dict[str, Any]:
+
+@task(
+    name="ingest",
+    task_run_name="ingest-{feed_id}-{mode}",
+    cache_policy=NO_CACHE,
+    timeout_seconds=900,
+)
+def ingest_task(home: str, feed_id: str, mode: str = "bundled") -> dict[str, Any]:
     settings = Settings.from_env(home)
     con = open_work(settings)
     try:
-        batches = stages.ingest_feed(con, settings, feed_id)
+        outcome = stages.ingest_feed(con, settings, feed_id, live=(mode == "live"))
     except FeedError as error:
         return {"feed": feed_id, "status": "failed", "message": str(error), "rows_loaded": 0}
     finally:
         con.close()
-    return {
-        "feed": feed_id,
-        "status": "ok",
-        "batches": [b.batch_id for b in batches],
-        "rows_loaded": sum(b.rows_loaded for b in batches),
-        "rows_quarantined": sum(b.rows_quarantined for b in batches),
-        "unchanged": all(b.status == "unchanged" for b in batches),
-    }
+    return outcome
 
 
 @task(name="build-marts", cache_policy=NO_CACHE)
@@ -60,7 +69,7 @@ def fit_forecasts_task(home: str, as_of: dt.date) -> dict[str, Any]:
         con.close()
 
 
-@task(name="render-report", cache_policy=NO_CACHE)
+@task(name="render-report", task_run_name="render-report-{run_id}", cache_policy=NO_CACHE)
 def render_report_task(home: str, run_id: str) -> str:
     settings = Settings.from_env(home)
     con = open_work(settings)
@@ -76,36 +85,131 @@ def publish_task(home: str) -> str:
     return str(publish(Settings.from_env(home)))
 
 
-@flow(name="refresh", flow_run_name="refresh-as-of-{as_of}")
+def _begin(settings: Settings, flow_name: str, parameters: dict[str, Any]) -> str:
+    run_id = f"{flow_name}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    con = open_work(settings)
+    try:
+        mark_crashed_runs(con)
+        prefect_id = flow_run.get_id()
+        start_run(con, run_id, flow_name, parameters, str(prefect_id) if prefect_id else None)
+    finally:
+        con.close()
+    return run_id
+
+
+def _end(settings: Settings, run_id: str, status: str, rows: dict[str, Any], warnings: list[str]) -> None:
+    con = open_work(settings)
+    try:
+        finish_run(con, run_id, status, rows, warnings)
+    finally:
+        con.close()
+
+
+def _ingest_all(home: str, feeds: list[str], mode: str) -> tuple[list[dict[str, Any]], list[str]]:
+    ingested = [ingest_task(home, feed_id, mode) for feed_id in feeds]
+    warnings = [f"feed {i['feed']} failed: {i['message']}" for i in ingested if i["status"] == "failed"]
+    warnings += [w for i in ingested for w in i.get("warnings", [])]
+    return ingested, warnings
+
+
+def _final_state(summary: dict[str, Any], warnings: list[str]) -> State[Any]:
+    if warnings:
+        return Completed(name="PartialSuccess", message="; ".join(warnings), data=summary)
+    return Completed(message="all stages succeeded", data=summary)
+
+
+def _refresh_run_name() -> str:
+    parameters = flow_run.parameters
+    as_of = parameters.get("as_of") or dt.datetime.now(dt.UTC).date()
+    return f"refresh-as-of-{as_of}-{parameters.get('mode', 'bundled')}"
+
+
+@flow(name="refresh", flow_run_name=_refresh_run_name)
 def refresh_flow(
     home: str,
     as_of: dt.date | None = None,
     feeds: list[str] | None = None,
+    mode: str = "bundled",
     lock_timeout_s: float = 600.0,
-) -> dict[str, Any]:
+) -> State[Any]:
     settings = Settings.from_env(home)
     settings.ensure()
-    effective_as_of = as_of or dt.datetime.now(dt.UTC).date()
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    feed_ids = feeds or stages.default_feeds()
+    parameters = {"as_of": as_of, "feeds": feed_ids, "mode": mode}
     with WriterLock(settings.lock_path, timeout_s=lock_timeout_s):
-        ingested = [ingest_task(home, feed_id) for feed_id in feeds or stages.default_feeds()]
-        marts = build_marts_task(home)
-        forecasts = fit_forecasts_task(home, effective_as_of)
-        run_id = forecasts["notes"][0]
-        report_path = render_report_task(home, run_id)
-        published = publish_task(home)
-    failed = [i for i in ingested if i["status"] != "ok"]
-    return {
-        "status": "partial" if failed else "success",
-        "as_of": effective_as_of.isoformat(),
+        log_id = _begin(settings, "refresh", parameters)
+        status = "failed"
+        warnings: list[str] = []
+        rows: dict[str, Any] = {}
+        try:
+            ingested, warnings = _ingest_all(home, feed_ids, mode)
+            rows["ingest"] = {i["feed"]: i.get("rows_loaded", 0) for i in ingested}
+            marts = build_marts_task(home)
+            rows["marts"] = marts["rows"]
+            forecasts = fit_forecasts_task(home, as_of)
+            rows["forecasts"] = forecasts["rows"]
+            run_id = forecasts["notes"][0]
+            report_path = render_report_task(home, run_id)
+            status = "partial" if warnings else "success"
+            _end(settings, log_id, status, rows, warnings)
+            published = publish_task(home)
+        except BaseException as error:
+            _end(settings, log_id, "failed", rows, [*warnings, f"{type(error).__name__}: {error}"])
+            raise
+    summary = {
+        "status": status,
+        "as_of": as_of.isoformat(),
         "ingested": ingested,
         "marts": marts,
         "forecasts": forecasts,
         "run_id": run_id,
         "report": report_path,
         "published": published,
+        "warnings": warnings,
+        "flow_run_log_id": log_id,
     }
+    return _final_state(summary, warnings)
 
 
-def run_refresh(settings: Settings, as_of: dt.date | None = None) -> dict[str, Any]:
+@flow(name="prices-daily", flow_run_name="prices-daily-{mode}")
+def prices_daily_flow(
+    home: str,
+    feeds: list[str] | None = None,
+    mode: str = "live",
+    lock_timeout_s: float = 600.0,
+) -> State[Any]:
+    settings = Settings.from_env(home)
+    settings.ensure()
+    feed_ids = feeds or list(PRICE_AND_MODEL_FEEDS)
+    with WriterLock(settings.lock_path, timeout_s=lock_timeout_s):
+        log_id = _begin(settings, "prices-daily", {"feeds": feed_ids, "mode": mode})
+        warnings: list[str] = []
+        rows: dict[str, Any] = {}
+        try:
+            ingested, warnings = _ingest_all(home, feed_ids, mode)
+            rows["ingest"] = {i["feed"]: i.get("rows_loaded", 0) for i in ingested}
+            rows["marts"] = build_marts_task(home)["rows"]
+            status = "partial" if warnings else "success"
+            _end(settings, log_id, status, rows, warnings)
+            published = publish_task(home)
+        except BaseException as error:
+            _end(settings, log_id, "failed", rows, [*warnings, f"{type(error).__name__}: {error}"])
+            raise
+    summary = {"status": status, "ingested": ingested, "published": published, "warnings": warnings}
+    return _final_state(summary, warnings)
+
+
+def run_refresh(
+    settings: Settings, as_of: dt.date | None = None, mode: str = "bundled", lock_timeout_s: float = 600.0
+) -> dict[str, Any]:
     effective_as_of = as_of or dt.datetime.now(dt.UTC).date()
-    return refresh_flow(home=str(settings.home), as_of=effective_as_of)
+    state = refresh_flow(
+        home=str(settings.home),
+        as_of=effective_as_of,
+        mode=mode,
+        lock_timeout_s=lock_timeout_s,
+        return_state=True,
+    )
+    result: dict[str, Any] = state.result()  # type: ignore[assignment]
+    return result

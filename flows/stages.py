@@ -20,7 +20,7 @@ from sources.registry import FEEDS, get_feed
 from transforms.price_index import build_price_index
 from transforms.tiers import DEFAULT_TIERS_FILE, read_tiers, resolve_thresholds
 from warehouse.db import fetch_first
-from warehouse.ingest import ingest_bundled, ingest_file
+from warehouse.ingest import ingest_bundled, ingest_file, ingest_live
 from warehouse.load import BatchResult
 from warehouse.settings import Settings
 from warehouse.sqlfiles import read_sql
@@ -38,13 +38,45 @@ class StageSummary:
 
 
 def ingest_feed(
-    con: duckdb.DuckDBPyConnection, settings: Settings, feed_id: str, file: Path | None = None
-) -> list[BatchResult]:
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    feed_id: str,
+    *,
+    file: Path | None = None,
+    live: bool = False,
+) -> dict[str, Any]:
+    """Load a feed: a file in its live format, or its bundled history (plus a live fetch if asked).
+
+    A live fetch that still fails after its retries leaves the feed's earlier data in place
+    and is reported as a warning (the feed is stale); FeedError is raised for a payload that
+    cannot be used at all.
+    """
     feed = get_feed(feed_id)
     report(f"ingest {feed_id}")
+    warnings: list[str] = []
     if file is not None:
-        return [ingest_file(con, settings, feed, file)]
-    return ingest_bundled(con, settings, feed)
+        batches = [ingest_file(con, settings, feed, file)]
+    else:
+        batches = ingest_bundled(con, settings, feed)
+        if live and feed.endpoints:
+            outcome = ingest_live(con, settings, feed)
+            batches += outcome.batches
+            warnings += outcome.stale
+    return summarize_batches(feed_id, batches, warnings)
+
+
+def summarize_batches(feed_id: str, batches: list[BatchResult], warnings: list[str]) -> dict[str, Any]:
+    return {
+        "feed": feed_id,
+        "status": "ok" if not warnings else "stale",
+        "message": "; ".join(warnings),
+        "warnings": [f"feed {feed_id} is stale: {w}" for w in warnings],
+        "batches": [b.batch_id for b in batches],
+        "rows_in": sum(b.rows_in for b in batches),
+        "rows_loaded": sum(b.rows_loaded for b in batches),
+        "rows_quarantined": sum(b.rows_quarantined for b in batches),
+        "unchanged": all(b.status == "unchanged" for b in batches),
+    }
 
 
 def default_feeds() -> list[str]:
@@ -83,9 +115,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, tiers_path: Path = DEFAULT_TIERS
     except Exception:
         con.execute("rollback")
         raise
-    return StageSummary(
-        "marts", rows={"marts.price_index": index.height, "marts.capability_tiers": tiers.height}
-    )
+    return StageSummary("marts", rows={"marts.price_index": index.height, "marts.capability_tiers": tiers.height})
 
 
 def data_vintage(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -117,9 +147,7 @@ def fit_forecasts(
     vintage = data_vintage(con)
     run_id = run_id_for(as_of, vintage, tiers_path)
     summary = StageSummary("forecasts", notes=[run_id])
-    done = fetch_first(
-        con, "select count(*) from forecast.runs where run_id = ? and status = 'success'", [run_id]
-    )
+    done = fetch_first(con, "select count(*) from forecast.runs where run_id = ? and status = 'success'", [run_id])
     if done and done[0]:
         summary.notes.append("inputs unchanged since this run; reused")
         return summary

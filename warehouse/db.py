@@ -11,14 +11,10 @@ from typing import Any
 import duckdb
 
 
-def fetch_all(
-    con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None
-) -> list[tuple[Any, ...]]:
+def fetch_all(con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     return con.execute(query, params or []).fetchall()
 
 
-def fetch_first(
-    con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None
-) -> tuple[Any, ...] | None:
+def fetch_first(con: duckdb.DuckDBPyConnection, query: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
     rows = fetch_all(con, query, params)
     return rows[0] if rows else None

@@ -75,8 +75,7 @@ def load_batch(
         return result
 
     validated = {
-        table: validate_frame(frame, CONTRACTS[table], table, fetched_at.date())
-        for table, frame in frames.items()
+        table: validate_frame(frame, CONTRACTS[table], table, fetched_at.date()) for table, frame in frames.items()
     }
     result.rows_in = sum(v.rows_in for v in validated.values())
     result.rows_duplicate = sum(v.duplicates for v in validated.values())
@@ -125,6 +124,37 @@ def load_batch(
     return result
 
 
+def record_failed_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    archive_dir: Path,
+    feed_id: str,
+    source: str,
+    payload: bytes,
+    fetched_at: dt.datetime,
+    message: str,
+) -> str:
+    """Record a batch whose payload could not be parsed at all (kept in the archive for inspection)."""
+    digest, stored_at = archive.store(archive_dir, feed_id, payload)
+    batch_id = f"{feed_id}-{fetched_at:%Y%m%dT%H%M%S}-{digest[:10]}"
+    con.execute(
+        "insert or replace into meta.ingest_batches (batch_id, feed, source, fetched_at, sha256, "
+        "archive_path, rows_in, rows_loaded, rows_quarantined, rows_duplicate, status, message, "
+        "finished_at) values (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 'failed', ?, ?)",
+        [
+            batch_id,
+            feed_id,
+            source,
+            fetched_at,
+            digest,
+            str(stored_at),
+            message,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        ],
+    ).fetchall()
+    return batch_id
+
+
 def _insert_new_rows(con: duckdb.DuckDBPyConnection, table: str, good: pl.DataFrame, batch_id: str) -> int:
     incoming = good.drop("source_row").with_columns(batch_id=pl.lit(batch_id))
     before = _count(con, f"staging.{table}")
@@ -142,9 +172,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _record_quarantine(
-    con: duckdb.DuckDBPyConnection, quarantine: pl.DataFrame, batch_id: str, feed_id: str
-) -> None:
+def _record_quarantine(con: duckdb.DuckDBPyConnection, quarantine: pl.DataFrame, batch_id: str, feed_id: str) -> None:
     if quarantine.height == 0:
         return
     rows = quarantine.with_columns(batch_id=pl.lit(batch_id), feed=pl.lit(feed_id))
@@ -156,11 +184,6 @@ def _record_quarantine(
 
 
 def _rejection_message(quarantine: pl.DataFrame, share: float, threshold: float) -> str:
-    reasons = (
-        quarantine.group_by("column_name", "check_name").len().sort("len", descending=True).head(5).to_dicts()
-    )
+    reasons = quarantine.group_by("column_name", "check_name").len().sort("len", descending=True).head(5).to_dicts()
     listed = "; ".join(f"{r['check_name']} on {r['column_name'] or 'row'}: {r['len']}" for r in reasons)
-    return (
-        f"batch rejected: {share:.1%} of rows failed checks (threshold {threshold:.0%}); "
-        f"top reasons: {listed}"
-    )
+    return f"batch rejected: {share:.1%} of rows failed checks (threshold {threshold:.0%}); top reasons: {listed}"

@@ -71,9 +71,7 @@ def _contract_failures(frame: pl.DataFrame, contract: type[pa.DataFrameModel], t
         cases = errors.failure_cases
         frame_level = cases.filter(pl.col("index").is_null())
         if frame_level.height:
-            reasons = "; ".join(
-                f"{row['check']} ({row['failure_case']})" for row in frame_level.head(5).to_dicts()
-            )
+            reasons = "; ".join(f"{row['check']} ({row['failure_case']})" for row in frame_level.head(5).to_dicts())
             raise StructuralError(f"{table} does not match its contract: {reasons}") from errors
         return cases.select(
             pl.col("index").cast(pl.UInt32).alias("_row_index"),

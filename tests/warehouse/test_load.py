@@ -53,9 +53,7 @@ def test_load_records_batch_and_rows(con, tmp_path):
     result = _load(con, tmp_path, payload)
     assert result.status == "loaded"
     assert result.rows_in == 4 and result.rows_loaded == 4  # 2 prices + 2 MMLU scores
-    batch = con.execute(
-        "select feed, sha256, rows_in, rows_loaded, status from meta.ingest_batches"
-    ).fetchall()
+    batch = con.execute("select feed, sha256, rows_in, rows_loaded, status from meta.ingest_batches").fetchall()
     assert batch == [("epoch_prices", result.sha256, 4, 4, "loaded")]
     assert (tmp_path / "archive" / "epoch_prices" / result.sha256[:2] / f"{result.sha256}.gz").exists()
 
@@ -83,8 +81,7 @@ def test_bad_rows_are_quarantined_and_good_rows_load(con, tmp_path):
     # 25 prices + 26 scores: the bad price row is held back, its valid MMLU score is not
     assert result.tables == {"token_prices": 25, "model_capabilities": 26}
     quarantined = con.execute(
-        "select staging_table, source_row, column_name, offending_value, raw_row->>'model' "
-        "from meta.quarantine"
+        "select staging_table, source_row, column_name, offending_value, raw_row->>'model' from meta.quarantine"
     ).fetchall()
     assert quarantined == [("token_prices", 27, "blended_usd_per_mtok", "5000.0", "Bad")]
 
@@ -107,9 +104,7 @@ def test_batch_over_the_threshold_is_rejected_whole(con, tmp_path):
     after = _counts(con)
     assert after["staging.token_prices"] == before["staging.token_prices"]
     assert after["staging.model_capabilities"] == before["staging.model_capabilities"]
-    status = con.execute(
-        "select status from meta.ingest_batches order by finished_at desc limit 1"
-    ).fetchall()
+    status = con.execute("select status from meta.ingest_batches order by finished_at desc limit 1").fetchall()
     assert status == [("failed",)]
 
 

@@ -87,6 +87,14 @@ def refresh(
     ] = None,
     live: LiveOption = False,
     lock_timeout: LockTimeoutOption = 600.0,
+    runner: Annotated[
+        str,
+        typer.Option(
+            "--task-runner",
+            help="default (threads) or dask: where the per-series forecast map runs "
+            "(INFERCAST_DASK_ADDRESS=tcp://host:8786 for an existing cluster; else a local one).",
+        ),
+    ] = "default",
 ) -> None:
     """Run the full pipeline: ingest, marts, forecasts, report, publish (bundled data by default)."""
     settings = _settings(home)
@@ -105,7 +113,7 @@ def refresh(
             from warehouse.lock import LockTimeout
 
             try:
-                summary = run_refresh(settings, as_of=as_of_date, mode=mode, lock_timeout_s=lock_timeout)
+                summary = run_refresh(settings, as_of=as_of_date, mode=mode, lock_timeout_s=lock_timeout, runner=runner)
             except (FeedError, LockTimeout) as error:
                 raise _fail(str(error)) from error
     finally:

@@ -22,7 +22,9 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, State
 
 from flows import stages
+from flows.forecast_stage import Prepared, finish, prepare
 from flows.progress import report
+from forecasts.engine import EngineJob, TargetForecast, run_job
 from sources.errors import FeedError
 from warehouse.connection import open_work
 from warehouse.lock import WriterLock
@@ -51,22 +53,47 @@ def ingest_task(home: str, feed_id: str, mode: str = "bundled") -> dict[str, Any
     return outcome
 
 
-@task(name="build-marts", cache_policy=NO_CACHE)
-def build_marts_task(home: str) -> dict[str, Any]:
+@task(name="build-marts", task_run_name="build-marts-as-of-{as_of}", cache_policy=NO_CACHE)
+def build_marts_task(home: str, as_of: dt.date | None = None) -> dict[str, Any]:
     con = open_work(Settings.from_env(home))
     try:
-        return stages.build_marts(con).__dict__
+        return stages.build_marts(con, as_of).__dict__
     finally:
         con.close()
 
 
-@task(name="fit-forecasts", task_run_name="fit-forecasts-as-of-{as_of}", cache_policy=NO_CACHE)
-def fit_forecasts_task(home: str, as_of: dt.date) -> dict[str, Any]:
+@task(name="prepare-forecasts", task_run_name="prepare-forecasts-as-of-{as_of}", cache_policy=NO_CACHE)
+def prepare_forecasts_task(home: str, as_of: dt.date) -> Prepared:
     con = open_work(Settings.from_env(home))
     try:
-        return stages.fit_forecasts(con, as_of).__dict__
+        return prepare(con, as_of)
     finally:
         con.close()
+
+
+@task(name="forecast-series", task_run_name="forecast-{job.target}-{job.horizon}", cache_policy=NO_CACHE)
+def forecast_job_task(job: EngineJob) -> TargetForecast:
+    # Pure computation on plain data: runs on whichever worker the task runner picks.
+    return run_job(job)
+
+
+@task(name="write-forecasts", task_run_name="write-forecasts-{prepared.run_id}", cache_policy=NO_CACHE)
+def finish_forecasts_task(home: str, prepared: Prepared, results: list[TargetForecast]) -> dict[str, Any]:
+    con = open_work(Settings.from_env(home))
+    try:
+        return finish(con, prepared, results).__dict__
+    finally:
+        con.close()
+
+
+def _fit_forecasts(home: str, as_of: dt.date) -> dict[str, Any]:
+    """Prepare, map the engine jobs over the flow's task runner, then write."""
+    prepared = prepare_forecasts_task(home, as_of)
+    if prepared.reused:
+        return {"stage": "forecasts", "rows": {}, "notes": [prepared.run_id, "inputs unchanged since this run; reused"]}
+    futures = forecast_job_task.map(prepared.jobs)
+    results = [future.result() for future in futures]
+    return finish_forecasts_task(home, prepared, results)
 
 
 @task(name="render-report", task_run_name="render-report-{run_id}", cache_policy=NO_CACHE)
@@ -145,9 +172,9 @@ def refresh_flow(
         try:
             ingested, warnings = _ingest_all(home, feed_ids, mode)
             rows["ingest"] = {i["feed"]: i.get("rows_loaded", 0) for i in ingested}
-            marts = build_marts_task(home)
+            marts = build_marts_task(home, as_of)
             rows["marts"] = marts["rows"]
-            forecasts = fit_forecasts_task(home, as_of)
+            forecasts = _fit_forecasts(home, as_of)
             rows["forecasts"] = forecasts["rows"]
             run_id = forecasts["notes"][0]
             report_path = render_report_task(home, run_id)
@@ -200,11 +227,37 @@ def prices_daily_flow(
     return _final_state(summary, warnings)
 
 
+def task_runner(name: str) -> Any:
+    """The task runner for the per-series forecast map: threads (default) or Dask.
+
+    For Dask, INFERCAST_DASK_ADDRESS points at a running scheduler (tcp://host:8786);
+    without it a local cluster is started for the run.
+    """
+    if name == "default":
+        return None
+    if name != "dask":
+        raise ValueError(f"unknown task runner {name!r}; use default or dask")
+    import os
+
+    from prefect_dask import DaskTaskRunner
+
+    address = os.environ.get("INFERCAST_DASK_ADDRESS")
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "dashboard_address": None})
+
+
 def run_refresh(
-    settings: Settings, as_of: dt.date | None = None, mode: str = "bundled", lock_timeout_s: float = 600.0
+    settings: Settings,
+    as_of: dt.date | None = None,
+    mode: str = "bundled",
+    lock_timeout_s: float = 600.0,
+    runner: str = "default",
 ) -> dict[str, Any]:
     effective_as_of = as_of or dt.datetime.now(dt.UTC).date()
-    state = refresh_flow(
+    chosen = task_runner(runner)
+    flow_to_run = refresh_flow.with_options(task_runner=chosen) if chosen is not None else refresh_flow
+    state = flow_to_run(
         home=str(settings.home),
         as_of=effective_as_of,
         mode=mode,

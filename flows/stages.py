@@ -17,15 +17,12 @@ import polars as pl
 
 from flows.progress import report
 from sources.registry import FEEDS, get_feed
-from transforms.price_index import build_price_index
-from transforms.tiers import DEFAULT_TIERS_FILE, read_tiers, resolve_thresholds
-from warehouse.db import fetch_first
+from transforms.tiers import DEFAULT_TIERS_FILE
 from warehouse.ingest import ingest_bundled, ingest_file, ingest_live
 from warehouse.load import BatchResult
 from warehouse.settings import Settings
 from warehouse.sqlfiles import read_sql
 
-PRICE_FORECAST_HORIZON_MONTHS = 24
 # Bump when a change to models or transforms should make identical data give a new run.
 METHOD_VERSION = "2"
 
@@ -83,39 +80,26 @@ def default_feeds() -> list[str]:
     return list(FEEDS)
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    con.register("replacement_rows", frame)
-    try:
-        con.execute(f"delete from {table}")
-        con.execute(f"insert into {table} by name select * from replacement_rows")
-    finally:
-        con.unregister("replacement_rows")
-
-
-def build_marts(con: duckdb.DuckDBPyConnection, tiers_path: Path = DEFAULT_TIERS_FILE) -> StageSummary:
-    """Rebuild marts.* from staging.* in one transaction."""
-    report("build marts")
-    prices = con.sql("select * from staging.token_prices").pl()
-    capabilities = con.sql("select * from staging.model_capabilities").pl()
-    tiers = resolve_thresholds(read_tiers(tiers_path), capabilities)
-    last_observation = prices["observed_on"].max() if prices.height else None
-    if last_observation is None:
-        index = pl.DataFrame()
-    else:
-        end_month = dt.date(last_observation.year, last_observation.month, 1)
-        index = build_price_index(prices, capabilities, tiers, end_month)
+def replace_tables(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame], clear: list[str] | None = None
+) -> None:
+    """Replace the contents of several tables in one transaction (all or nothing)."""
     con.execute("begin transaction")
     try:
-        _replace_table(con, "marts.capability_tiers", tiers)
-        if index.height:
-            _replace_table(con, "marts.price_index", index)
-        else:
-            con.execute("delete from marts.price_index")
+        for table in clear or []:
+            con.execute(f"delete from {table}").fetchall()
+        for table, frame in tables.items():
+            con.execute(f"delete from {table}").fetchall()
+            if frame.height:
+                con.register("replacement_rows", frame)
+                try:
+                    con.execute(f"insert into {table} by name select * from replacement_rows").fetchall()
+                finally:
+                    con.unregister("replacement_rows")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    return StageSummary("marts", rows={"marts.price_index": index.height, "marts.capability_tiers": tiers.height})
 
 
 def data_vintage(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -136,60 +120,18 @@ def run_id_for(as_of: dt.date, vintage: list[dict[str, Any]], tiers_path: Path) 
 
 
 def fit_forecasts(
-    con: duckdb.DuckDBPyConnection,
-    as_of: dt.date,
-    tiers_path: Path = DEFAULT_TIERS_FILE,
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, tiers_path: Path = DEFAULT_TIERS_FILE
 ) -> StageSummary:
-    """Fit price forecasts and decline factors; a run on identical inputs is not repeated."""
-    from forecasts.price_decline import forecast_price_index
+    """All forecast families for `as_of` (see flows.forecast_stage); reused when inputs are unchanged."""
+    from flows.forecast_stage import fit_forecasts as fit_all
 
-    report("fit forecasts")
-    vintage = data_vintage(con)
-    run_id = run_id_for(as_of, vintage, tiers_path)
-    summary = StageSummary("forecasts", notes=[run_id])
-    done = fetch_first(con, "select count(*) from forecast.runs where run_id = ? and status = 'success'", [run_id])
-    if done and done[0]:
-        summary.notes.append("inputs unchanged since this run; reused")
-        return summary
-    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    index = con.sql("select * from marts.price_index").pl()
-    result = forecast_price_index(index, PRICE_FORECAST_HORIZON_MONTHS)
-    con.execute("begin transaction")
-    try:
-        con.execute("delete from forecast.values where run_id = ?", [run_id])
-        con.execute("delete from forecast.decline_rates where run_id = ?", [run_id])
-        con.execute("delete from forecast.runs where run_id = ?", [run_id])
-        for table, frame in (
-            ("forecast.values", result.values),
-            ("forecast.decline_rates", result.declines),
-        ):
-            con.register("forecast_rows", frame.with_columns(run_id=pl.lit(run_id)))
-            try:
-                con.execute(f"insert into {table} by name select * from forecast_rows")
-            finally:
-                con.unregister("forecast_rows")
-        message = "; ".join(f"{k}: {v}" for k, v in result.skipped.items())
-        con.execute(
-            "insert into forecast.runs (run_id, as_of, started_at, finished_at, data_vintage, "
-            "status, message) values (?, ?, ?, ?, ?, 'success', ?)",
-            [
-                run_id,
-                as_of,
-                started_at,
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                json.dumps(vintage, default=str),
-                message or None,
-            ],
-        )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    summary.rows = {
-        "forecast.values": result.values.height,
-        "forecast.decline_rates": result.declines.height,
-    }
-    return summary
+    return fit_all(con, as_of, tiers_path=tiers_path)
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> StageSummary:
+    from flows.marts_stage import build_marts as build_all
+
+    return build_all(con, as_of)
 
 
 def render_reports(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> Path:

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from forecasts.base import DEFAULT_LEVELS, check_history, future_months, years_since
+from forecasts.base import DEFAULT_LEVELS, Freq, check_history, check_regular, future_periods, years_since
 
 
 def newey_west_lags(n: int) -> int:
@@ -43,11 +43,12 @@ class TrendFit:
 class LogLinearTrend:
     alias: str = "loglinear_hac"
     maxlags: int | None = None
+    freq: Freq = "month"
     fitted: TrendFit | None = field(default=None, init=False)
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
-        return {"maxlags": self.maxlags}
+        return {"maxlags": self.maxlags, "freq": self.freq}
 
     def fit(self, history: pl.DataFrame) -> Self:
         import statsmodels.api as sm
@@ -55,6 +56,7 @@ class LogLinearTrend:
         check_history(history, minimum=3)
         ordered = history.sort("ds")
         days: list[dt.date] = ordered["ds"].to_list()
+        check_regular(days, self.freq)
         t = np.asarray(years_since(days, days[0]))
         log_y = np.log(ordered["y"].to_numpy())
         design = sm.add_constant(t, has_constant="add")
@@ -77,7 +79,7 @@ class LogLinearTrend:
 
     def predict(self, h: int, levels: tuple[int, ...] = DEFAULT_LEVELS) -> pl.DataFrame:
         fit = self._require_fit()
-        future = future_months(fit.end, h)
+        future = future_periods(fit.end, h, self.freq)
         t = np.asarray(years_since(future, fit.start))
         design = np.column_stack([np.ones_like(t), t])
         log_mean = design @ np.array([fit.intercept, fit.slope_per_year])

@@ -53,9 +53,7 @@ class PriceForecasts:
 def forecast_price_index(index: pl.DataFrame, horizon_months: int = 24) -> PriceForecasts:
     values, declines, skipped = [], [], {}
     for (tier_id,), series in index.sort("month").group_by("tier_id", maintain_order=True):
-        history = series.select(
-            pl.col("month").alias("ds"), pl.col("cheapest_blended_usd_per_mtok").alias("y")
-        )
+        history = series.select(pl.col("month").alias("ds"), pl.col("cheapest_blended_usd_per_mtok").alias("y"))
         if history.height < MIN_MONTHS:
             skipped[str(tier_id)] = f"only {history.height} months of history (need {MIN_MONTHS})"
             continue

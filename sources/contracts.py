@@ -16,6 +16,8 @@ MAX_PLAUSIBLE_USD_PER_MTOK = 1000.0
 
 BENCHMARKS = ("mmlu", "gpqa_diamond", "humaneval", "math_500", "chatbot_arena_elo", "math_level_5")
 EARLIEST_PLAUSIBLE_DATE = dt.date(2015, 1, 1)
+# Epoch's Notable AI Models reach back to the 1950s (Theseus, Perceptron).
+EARLIEST_MODEL_RELEASE = dt.date(1950, 1, 1)
 
 _PRICE_FIELD = {"ge": 0.0, "le": MAX_PLAUSIBLE_USD_PER_MTOK, "nullable": True}
 
@@ -61,9 +63,7 @@ class ModelCapabilityContract(pa.DataFrameModel):
     @pa.dataframe_check(name="percent_scores_within_0_100")
     def percent_scores_within_0_100(cls, data: pa.PolarsData) -> pl.LazyFrame:
         # Every benchmark here is a percentage except the Arena Elo rating.
-        return data.lazyframe.select(
-            (pl.col("benchmark") == "chatbot_arena_elo") | (pl.col("score") <= 100.0)
-        )
+        return data.lazyframe.select((pl.col("benchmark") == "chatbot_arena_elo") | (pl.col("score") <= 100.0))
 
 
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {
@@ -85,7 +85,7 @@ class ModelContract(pa.DataFrameModel):
     model_id: str = pa.Field(str_length={"min_value": 1})
     model_name: str = pa.Field(str_length={"min_value": 1})
     organization: str = pa.Field()
-    released_on: dt.date = pa.Field(ge=EARLIEST_PLAUSIBLE_DATE, nullable=True)
+    released_on: dt.date = pa.Field(ge=EARLIEST_MODEL_RELEASE, nullable=True)
     open_weights: bool = pa.Field(nullable=True)
     is_reasoning: bool = pa.Field(nullable=True)
     reasoning_mode: str = pa.Field(isin=list(REASONING_MODES), nullable=True)
@@ -98,10 +98,7 @@ class ModelContract(pa.DataFrameModel):
     def reasoning_mode_agrees_with_flag(cls, data: pa.PolarsData) -> pl.LazyFrame:
         mode, flag = pl.col("reasoning_mode"), pl.col("is_reasoning")
         return data.lazyframe.select(
-            mode.is_null()
-            | flag.is_null()
-            | ((mode == "none") & ~flag)
-            | (mode.is_in(["always_on", "hybrid"]) & flag)
+            mode.is_null() | flag.is_null() | ((mode == "none") & ~flag) | (mode.is_in(["always_on", "hybrid"]) & flag)
         )
 
 

@@ -20,9 +20,7 @@ def decode_text(payload: bytes, *, feed: str, source: str) -> str:
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise StructuralError(
-            f"the payload is not UTF-8 text (byte {exc.start})", feed=feed, source=source
-        ) from exc
+        raise StructuralError(f"the payload is not UTF-8 text (byte {exc.start})", feed=feed, source=source) from exc
     if "\x00" in text:
         raise StructuralError("the payload contains NUL bytes", feed=feed, source=source)
     return text.removeprefix("\ufeff")

@@ -128,9 +128,7 @@ def parse_api_prices(payload: bytes, source: str) -> pl.DataFrame:
             record[f"{role}_usd_per_mtok"] = price
     records = list(grouped.values())
     for record in records:
-        record["blended_usd_per_mtok"] = blended_3to1(
-            record["input_usd_per_mtok"], record["output_usd_per_mtok"]
-        )
+        record["blended_usd_per_mtok"] = blended_3to1(record["input_usd_per_mtok"], record["output_usd_per_mtok"])
     if not records:
         return empty_frame(PRICE_COLUMNS)
     return pl.DataFrame(records, schema=PRICE_COLUMNS).select(list(PRICE_COLUMNS))
@@ -186,8 +184,6 @@ def parse_benchmark_table(payload: bytes, source: str) -> tuple[pl.DataFrame, pl
             )
     price_frame = pl.DataFrame(prices, schema=PRICE_COLUMNS) if prices else empty_frame(PRICE_COLUMNS)
     capability_frame = (
-        pl.DataFrame(capabilities, schema=CAPABILITY_COLUMNS)
-        if capabilities
-        else empty_frame(CAPABILITY_COLUMNS)
+        pl.DataFrame(capabilities, schema=CAPABILITY_COLUMNS) if capabilities else empty_frame(CAPABILITY_COLUMNS)
     )
     return price_frame, capability_frame

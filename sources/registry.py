@@ -18,7 +18,16 @@ from pathlib import Path
 
 import polars as pl
 
-from sources import epoch_prices
+from sources import (
+    epoch_chips,
+    epoch_hardware,
+    epoch_models,
+    epoch_prices,
+    epoch_usage,
+    litellm,
+    nvidia_revenue,
+    openrouter,
+)
 
 SNAPSHOT_DIR = Path(__file__).parent / "snapshots"
 
@@ -59,6 +68,92 @@ FEEDS: dict[str, Feed] = {
             "Epoch AI, 'LLM inference prices' data (API prices full view, 2025-02-05; "
             "price-vs-benchmark tables, 2025-03)"
         ),
+    ),
+    "epoch_chips": Feed(
+        feed_id="epoch_chips",
+        family="chip shipments",
+        default_endpoints=epoch_chips.DEFAULT_ENDPOINTS,
+        bundled_range="2022Q1 .. 2025Q4 (NVIDIA 2022Q1-, TPU 2022Q4-, AMD and Trainium 2024Q1-)",
+        licence=epoch_chips.LICENCE,
+        parser=epoch_chips.parse,
+        tables=("chip_shipments",),
+        citation=(
+            "Epoch AI, 'AI chip counts' (github.com/epoch-research/ai-chip-counts, csv_export "
+            "chip timelines; estimates generated 2026-03-31 .. 2026-04-03)"
+        ),
+    ),
+    "nvidia_revenue": Feed(
+        feed_id="nvidia_revenue",
+        family="chip shipments (value)",
+        default_endpoints=(nvidia_revenue.REVENUE_URL,),
+        bundled_range="FY23Q1 .. FY26Q3 (2022-01-31 .. 2025-10-26); GPU prices 2022 .. 2025",
+        licence=nvidia_revenue.LICENCE,
+        parser=nvidia_revenue.parse,
+        tables=("vendor_revenue", "gpu_prices"),
+        citation=(
+            "Epoch AI, 'AI chip counts' inputs: 'Nvidia quarterly revenue' (from NVIDIA quarterly "
+            "results) and NVIDIA GPU annual price ranges (github.com/epoch-research/ai-chip-counts)"
+        ),
+    ),
+    "epoch_hardware": Feed(
+        feed_id="epoch_hardware",
+        family="hardware specs",
+        default_endpoints=(epoch_hardware.DEFAULT_ENDPOINT,),
+        bundled_range="170 accelerators, released 2008 .. 2025-12",
+        licence=epoch_hardware.LICENCE,
+        parser=epoch_hardware.parse,
+        tables=("hardware_specs",),
+        citation="Epoch AI, 'Machine Learning Hardware' data (epoch.ai/data/ml_hardware.csv, export of 2025-12)",
+    ),
+    "litellm": Feed(
+        feed_id="litellm",
+        family="token prices",
+        default_endpoints=(litellm.DEFAULT_URL,),
+        bundled_range="2025-02 .. 2025-12 monthly, plus the file as of 2025-02-06, 04-01, 07-01, 10-01, 2026-01-01",
+        licence=litellm.LICENCE,
+        parser=litellm.parse,
+        tables=("token_prices", "models", "model_aliases"),
+        citation=(
+            "BerriAI/litellm, model_prices_and_context_window.json (github.com/BerriAI/litellm; "
+            "monthly states 2025-02 .. 2025-12 from the file's git history)"
+        ),
+    ),
+    "openrouter": Feed(
+        feed_id="openrouter",
+        family="token prices",
+        default_endpoints=(openrouter.DEFAULT_URL,),
+        bundled_range="none (live only)",
+        licence=openrouter.LICENCE,
+        parser=openrouter.parse,
+        tables=("token_prices", "models", "model_aliases"),
+        citation="OpenRouter, model list API (openrouter.ai/api/v1/models)",
+    ),
+    "epoch_models": Feed(
+        feed_id="epoch_models",
+        family="model releases",
+        default_endpoints=(epoch_models.DEFAULT_ENDPOINT,),
+        bundled_range=(
+            "notable models to 2025-03-16; benchmarking-hub versions to 2025-05; reasoning and "
+            "non-reasoning model lists 2023-03 .. 2025-10; eval token usage 2025-03"
+        ),
+        licence=epoch_models.LICENCE,
+        parser=epoch_models.parse,
+        tables=("models", "model_aliases", "eval_token_usage"),
+        citation=(
+            "Epoch AI, 'Notable AI Models' (epoch.ai/data/notable_ai_models.csv, export of 2025-04); "
+            "Benchmarking Hub model versions (2025-05); reasoning and non-reasoning models of the "
+            "Epoch Capabilities Index; eval token usage (2025-03)"
+        ),
+    ),
+    "epoch_usage": Feed(
+        feed_id="epoch_usage",
+        family="inference demand",
+        default_endpoints=(),
+        bundled_range="44 usage reports dated 2023-03 .. 2025-12",
+        licence=epoch_usage.LICENCE,
+        parser=epoch_usage.parse,
+        tables=("demand_observations",),
+        citation="Epoch AI, 'AI companies' data: usage reports (export of 2025-12)",
     ),
 }
 

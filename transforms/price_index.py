@@ -1,9 +1,14 @@
-"""marts.price_index: the cheapest price of a given capability, month by month.
+"""marts.price_index and marts.frontier_price: what a capability costs, month by month.
 
-For a tier (benchmark, threshold score) and a month, a model qualifies when its score on
-the benchmark, as known at the time of its price observation, is at or above the
-threshold. Each qualifying model's price is its latest observed blended price (3 input :
-1 output, USD per 1M tokens) on or before the month's last day; the index is the cheapest.
+Price index. For a tier (benchmark, threshold score) and a month, a model qualifies when its
+score on the benchmark, as known at the time of its price observation, is at or above the
+threshold. Each listing (source, provider, model identifier) of a qualifying model offers its
+latest observed blended price on or before the month's last day — unless the listing has
+gone stale (see `price_observations.LISTING_MAX_AGE_DAYS`); the index is the cheapest offer.
+
+Frontier price. For a benchmark and a month: among models with a current listing, the one with
+the highest score known then, and its cheapest current price. Running the frontier can get
+dearer while a fixed capability gets cheaper.
 """
 
 from __future__ import annotations
@@ -20,31 +25,43 @@ INDEX_SCHEMA: dict[str, pl.DataType] = {
     "month": pl.Date(),
     "cheapest_blended_usd_per_mtok": pl.Float64(),
     "cheapest_model": pl.String(),
+    "cheapest_provider": pl.String(),
     "price_observed_on": pl.Date(),
     "qualifying_models": pl.Int64(),
 }
 
+FRONTIER_SCHEMA: dict[str, pl.DataType] = {
+    "benchmark": pl.String(),
+    "month": pl.Date(),
+    "model_id": pl.String(),
+    "model": pl.String(),
+    "provider": pl.String(),
+    "score": pl.Float64(),
+    "blended_usd_per_mtok": pl.Float64(),
+    "price_observed_on": pl.Date(),
+}
 
-def scored_prices(prices: pl.DataFrame, capabilities: pl.DataFrame) -> pl.DataFrame:
-    """Each blended price observation with the model's score per benchmark at that time.
+LISTING = ("source", "provider", "model")
 
-    The score used is the latest one observed on or before the price date; a price older
-    than every score of the model takes the model's earliest score.
+
+def scored_prices(observations: pl.DataFrame, capabilities: pl.DataFrame) -> pl.DataFrame:
+    """Each price observation with its model's score per benchmark at that time.
+
+    `observations` come from `price_observations.price_observations`, `capabilities` from
+    `price_observations.scored_capabilities`. The score used is the latest one observed on or
+    before the price date; a price older than every score of the model takes the earliest.
     """
-    priced = prices.filter(pl.col("blended_usd_per_mtok").is_not_null()).select(
-        "model", "observed_on", "blended_usd_per_mtok"
-    )
-    caps = capabilities.select("model", "benchmark", "score", pl.col("observed_on").alias("scored_on"))
-    joined = priced.join(caps, on="model", how="inner").with_columns(
+    joined = observations.join(capabilities, on="model_id", how="inner").with_columns(
         known_then=pl.col("scored_on") <= pl.col("observed_on"),
-        # Prefer the latest score known at price time, else the earliest score after it.
         distance=(pl.col("observed_on") - pl.col("scored_on")).dt.total_days().abs(),
     )
+    keys = [*LISTING, "model_id", "observed_on", "benchmark"]
     return (
         joined.sort(["known_then", "distance"], descending=[True, False])
-        .group_by("model", "observed_on", "blended_usd_per_mtok", "benchmark")
+        .group_by(keys)
         .first()
-        .select("model", "observed_on", "blended_usd_per_mtok", "benchmark", "score")
+        .drop("known_then", "distance", "scored_on")
+        .sort(keys)
     )
 
 
@@ -57,11 +74,24 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def build_price_index(
-    prices: pl.DataFrame, capabilities: pl.DataFrame, tiers: pl.DataFrame, end_month: dt.date
-) -> pl.DataFrame:
+def current_offers(observations: pl.DataFrame, months: list[dt.date]) -> pl.DataFrame:
+    """Per month and listing, the latest observation on or before month end that is not stale."""
+    frame = pl.DataFrame({"month": months}, schema={"month": pl.Date()}).with_columns(
+        month_end=pl.col("month").dt.month_end()
+    )
+    latest = (
+        frame.join(observations, how="cross")
+        .filter(pl.col("observed_on") <= pl.col("month_end"))
+        .sort("observed_on")
+        .group_by(["month", *LISTING], maintain_order=True)
+        .last()
+    )
+    age_days = (pl.col("month_end") - pl.col("observed_on")).dt.total_days()
+    return latest.filter(pl.col("max_age_days").is_null() | (age_days <= pl.col("max_age_days")))
+
+
+def build_price_index(scored: pl.DataFrame, tiers: pl.DataFrame, end_month: dt.date) -> pl.DataFrame:
     """One row per tier per month, from the first month a model qualifies to end_month."""
-    scored = scored_prices(prices, capabilities)
     parts = []
     for tier in tiers.to_dicts():
         qualifying = scored.filter(
@@ -69,25 +99,17 @@ def build_price_index(
         )
         if qualifying.height == 0:
             continue
-        months = pl.DataFrame(
-            {"month": month_starts(qualifying["observed_on"].min(), end_month)},  # type: ignore[arg-type]
-            schema={"month": pl.Date()},
-        ).with_columns(month_end=pl.col("month").dt.month_end())
-        current = (
-            months.join(qualifying, how="cross")
-            .filter(pl.col("observed_on") <= pl.col("month_end"))
-            .sort("observed_on")
-            .group_by("month", "model", maintain_order=True)
-            .last()
-        )
+        months = month_starts(qualifying["observed_on"].min(), end_month)  # type: ignore[arg-type]
+        offers = current_offers(qualifying, months)
         cheapest = (
-            current.sort(["blended_usd_per_mtok", "model"])
+            offers.sort(["blended_usd_per_mtok", "model", "provider"])
             .group_by("month", maintain_order=True)
             .agg(
                 pl.col("blended_usd_per_mtok").first().alias("cheapest_blended_usd_per_mtok"),
                 pl.col("model").first().alias("cheapest_model"),
+                pl.col("provider").first().alias("cheapest_provider"),
                 pl.col("observed_on").first().alias("price_observed_on"),
-                pl.len().cast(pl.Int64).alias("qualifying_models"),
+                pl.col("model_id").n_unique().cast(pl.Int64).alias("qualifying_models"),
             )
             .with_columns(
                 tier_id=pl.lit(tier["tier_id"]),
@@ -100,3 +122,32 @@ def build_price_index(
     if not parts:
         return pl.DataFrame(schema=INDEX_SCHEMA)
     return pl.concat(parts).sort("tier_id", "month")
+
+
+def build_frontier_price(scored: pl.DataFrame, benchmarks: list[str], end_month: dt.date) -> pl.DataFrame:
+    """One row per benchmark per month: the most capable model then available and its cheapest price."""
+    parts = []
+    for benchmark in benchmarks:
+        rows = scored.filter(pl.col("benchmark") == benchmark)
+        if rows.height == 0:
+            continue
+        offers = current_offers(rows, month_starts(rows["observed_on"].min(), end_month))  # type: ignore[arg-type]
+        best = (
+            offers.sort(["score", "blended_usd_per_mtok", "model"], descending=[True, False, False])
+            .group_by("month", maintain_order=True)
+            .first()
+            .select(
+                pl.lit(benchmark).alias("benchmark"),
+                "month",
+                "model_id",
+                "model",
+                "provider",
+                "score",
+                "blended_usd_per_mtok",
+                pl.col("observed_on").alias("price_observed_on"),
+            )
+        )
+        parts.append(best)
+    if not parts:
+        return pl.DataFrame(schema=FRONTIER_SCHEMA)
+    return pl.concat(parts).select(list(FRONTIER_SCHEMA)).sort("benchmark", "month")

@@ -26,6 +26,8 @@ QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
 }
 
 DATE_COLUMNS_NOT_AFTER_FETCH = ("observed_on", "released_on")
+# Where a row came from, not what it says: ignored when deciding that two rows are the same.
+ROW_LOCATION_COLUMNS = ("source_row", "provenance")
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,10 @@ def validate_frame(
     fetched_on: dt.date,
 ) -> Validated:
     rows_in = frame.height
-    payload_columns = [c for c in frame.columns if c != "source_row"]
-    # Exact repeats of a row add nothing; only conflicting rows for one key are errors.
+    # Exact repeats of a row add nothing; only conflicting rows for one key are errors. Parsers
+    # cite the source row in `provenance`, so a repeated line differs only there: it is compared
+    # without it, and the first occurrence (and its provenance) is kept.
+    payload_columns = [c for c in frame.columns if c not in ROW_LOCATION_COLUMNS]
     frame = frame.unique(subset=payload_columns, keep="first", maintain_order=True)
     duplicates = rows_in - frame.height
     frame = frame.with_row_index("_row_index")

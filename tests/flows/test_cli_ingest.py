@@ -40,7 +40,8 @@ def test_ingest_a_file_in_the_live_format_and_list_sources(home, fixtures):
 def test_a_rejected_batch_exits_nonzero_naming_feed_file_and_reasons(home, tmp_path):
     bad = tmp_path / "prices_2024-06-01.csv"
     bad.write_text(
-        "Model Name,Release Date,USD per 1M Tokens,MMLU\nA,2024-01-01,-1,50\nB,2024-01-01,1.0,50\nC,2024-01-01,1.0,150\n"
+        "Model Name,Release Date,USD per 1M Tokens,MMLU\n"
+        "A,2024-01-01,-1,50\nB,2024-01-01,1.0,50\nC,2024-01-01,1.0,150\n"
     )
     result = _invoke(home, "ingest", "epoch_prices", "--file", str(bad))
     assert result.exit_code == 1
@@ -65,7 +66,9 @@ def test_structural_failure_is_one_message_and_loads_nothing(home, tmp_path, fix
 
 def test_unknown_feed_and_conflicting_options_are_usage_errors(home, fixtures):
     assert _invoke(home, "ingest", "nonsense").exit_code == 2
-    both = _invoke(home, "ingest", "epoch_prices", "--live", "--file", str(fixtures / "epoch_prices" / "price_benchmarks.csv"))
+    both = _invoke(
+        home, "ingest", "epoch_prices", "--live", "--file", str(fixtures / "epoch_prices" / "price_benchmarks.csv")
+    )
     assert both.exit_code == 2
 
 

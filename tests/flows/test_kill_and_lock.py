@@ -1,4 +1,4 @@
-"""A refresh killed with SIGKILL leaves the published warehouse intact; a second writer waits, then says who holds the lock."""
+"""A refresh killed with SIGKILL leaves the published copy intact; a second writer waits, then names the holder."""
 
 from __future__ import annotations
 

@@ -10,9 +10,7 @@ from sources.errors import FeedError, StructuralError
 
 
 def _api(fixtures):
-    return epoch_prices.parse(
-        (fixtures / "epoch_prices" / "api_prices_full_view.csv").read_bytes(), "api.csv"
-    )
+    return epoch_prices.parse((fixtures / "epoch_prices" / "api_prices_full_view.csv").read_bytes(), "api.csv")
 
 
 def test_api_prices_pivot_input_and_output_into_one_observation(fixtures):

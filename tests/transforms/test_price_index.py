@@ -3,31 +3,54 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from transforms.price_index import build_price_index, month_starts, scored_prices
+from sources.schemas import frame_from_records
+from transforms.price_index import build_frontier_price, build_price_index, month_starts, scored_prices
+from transforms.price_observations import price_observations, scored_capabilities
 from transforms.tiers import TierError, read_tiers, resolve_thresholds
 
 D = dt.date
 
 
-def _prices(rows):
-    return pl.DataFrame(
-        rows,
-        schema={"model": pl.String, "observed_on": pl.Date, "blended_usd_per_mtok": pl.Float64},
-        orient="row",
-    )
+def _prices(rows, source="epoch_price_benchmarks"):
+    """rows: (model, observed_on, blended) or (model, observed_on, input, output, source, provider)."""
+    records = []
+    for row in rows:
+        if len(row) == 3:
+            model, observed_on, blended = row
+            records.append(
+                {
+                    "source": source,
+                    "provider": "unspecified",
+                    "model": model,
+                    "model_version": "",
+                    "observed_on": observed_on,
+                    "blended_usd_per_mtok": blended,
+                    "provenance": "test",
+                }
+            )
+        else:
+            model, observed_on, input_usd, output_usd, row_source, provider = row
+            records.append(
+                {
+                    "source": row_source,
+                    "provider": provider,
+                    "model": model,
+                    "model_version": "",
+                    "observed_on": observed_on,
+                    "input_usd_per_mtok": input_usd,
+                    "output_usd_per_mtok": output_usd,
+                    "provenance": "test",
+                }
+            )
+    return price_observations(frame_from_records(records, "token_prices"))
 
 
 def _caps(rows):
-    return pl.DataFrame(
-        rows,
-        schema={
-            "model": pl.String,
-            "observed_on": pl.Date,
-            "benchmark": pl.String,
-            "score": pl.Float64,
-        },
-        orient="row",
-    )
+    records = [
+        {"source": "t", "model": m, "observed_on": d, "benchmark": b, "score": s, "provenance": "test"}
+        for m, d, b, s in rows
+    ]
+    return scored_capabilities(frame_from_records(records, "model_capabilities"))
 
 
 def _tiers(rows):
@@ -68,14 +91,8 @@ def test_index_takes_cheapest_qualifying_current_price_each_month():
             ("small", D(2023, 2, 1), "mmlu", 60.0),
         ]
     )
-    index = build_price_index(prices, caps, _tiers([("t70", "mmlu", None, 70.0)]), D(2023, 5, 1))
-    assert index["month"].to_list() == [
-        D(2023, 1, 1),
-        D(2023, 2, 1),
-        D(2023, 3, 1),
-        D(2023, 4, 1),
-        D(2023, 5, 1),
-    ]
+    index = build_price_index(scored_prices(prices, caps), _tiers([("t70", "mmlu", None, 70.0)]), D(2023, 5, 1))
+    assert index["month"].to_list() == [D(2023, 1, 1), D(2023, 2, 1), D(2023, 3, 1), D(2023, 4, 1), D(2023, 5, 1)]
     assert index["cheapest_blended_usd_per_mtok"].to_list() == [30.0, 30.0, 10.0, 5.0, 5.0]
     assert index["cheapest_model"].to_list() == ["big", "big", "mid", "big", "big"]
     assert index["qualifying_models"].to_list() == [1, 1, 2, 2, 2]
@@ -86,12 +103,76 @@ def test_a_score_counts_from_when_it_was_known():
     caps = _caps([("m", D(2022, 1, 1), "mmlu", 44.0), ("m", D(2024, 1, 1), "mmlu", 63.0)])
     scored = scored_prices(prices, caps).sort("observed_on")
     assert scored["score"].to_list() == [44.0, 63.0]
-    index = build_price_index(prices, caps, _tiers([("t60", "mmlu", None, 60.0)]), D(2024, 2, 1))
+    index = build_price_index(scored, _tiers([("t60", "mmlu", None, 60.0)]), D(2024, 2, 1))
     assert index["month"].min() == D(2024, 1, 1)
 
 
-def test_reference_model_sets_threshold_from_its_earliest_score(tmp_path):
-    caps = _caps([("ref", D(2023, 1, 1), "mmlu", 70.0), ("ref", D(2024, 1, 1), "mmlu", 72.0)])
+def test_litellm_prices_meet_epoch_scores_through_model_identity_and_go_stale():
+    # LiteLLM spells the model "openai/gpt-4o-2024-08-06", Epoch "GPT-4o": one canonical id.
+    prices = _prices(
+        [
+            ("GPT-4o", D(2024, 5, 13), 5.0, 15.0, "epoch_api_prices", "OpenAI"),
+            ("openai/gpt-4o-2024-08-06", D(2025, 2, 28), 2.5, 10.0, "litellm", "openai"),
+        ]
+    )
+    caps = _caps([("GPT-4o", D(2024, 5, 13), "mmlu", 87.0)])
+    index = build_price_index(scored_prices(prices, caps), _tiers([("t", "mmlu", None, 85.0)]), D(2025, 5, 1))
+    by_month = dict(zip(index["month"], index["cheapest_blended_usd_per_mtok"], strict=True))
+    assert by_month[D(2024, 5, 1)] == pytest.approx((3 * 5 + 15) / 4)
+    assert by_month[D(2025, 2, 1)] == pytest.approx((3 * 2.5 + 10) / 4)
+    assert index.filter(pl.col("month") == D(2025, 2, 1))["cheapest_provider"].item() == "openai"
+    # The LiteLLM listing was last seen 2025-02-28: by end of April (61 days) it is stale,
+    # so the older Epoch-recorded price is the cheapest current offer again.
+    assert by_month[D(2025, 4, 1)] == pytest.approx(7.5)
+
+
+def test_one_to_one_blend_needs_both_prices():
+    prices = frame_from_records(
+        [
+            {
+                "source": "s",
+                "provider": "p",
+                "model": "a",
+                "model_version": "",
+                "observed_on": D(2024, 1, 1),
+                "input_usd_per_mtok": 1.0,
+                "output_usd_per_mtok": 3.0,
+                "provenance": "t",
+            },
+            {
+                "source": "s",
+                "provider": "p",
+                "model": "b",
+                "model_version": "",
+                "observed_on": D(2024, 1, 1),
+                "blended_usd_per_mtok": 2.0,
+                "provenance": "t",
+            },
+        ],
+        "token_prices",
+    )
+    assert price_observations(prices)["blended_usd_per_mtok"].to_list() == [1.5, 2.0]
+    one_to_one = price_observations(prices, blend_input_weight=1.0)
+    assert one_to_one["model"].to_list() == ["a"] and one_to_one["blended_usd_per_mtok"].to_list() == [2.0]
+
+
+def test_frontier_price_follows_the_most_capable_model():
+    prices = _prices([("old", D(2023, 1, 1), 10.0), ("new", D(2023, 3, 1), 40.0), ("old", D(2023, 4, 1), 5.0)])
+    caps = _caps([("old", D(2023, 1, 1), "gpqa_diamond", 40.0), ("new", D(2023, 3, 1), "gpqa_diamond", 60.0)])
+    frontier = build_frontier_price(scored_prices(prices, caps), ["gpqa_diamond"], D(2023, 4, 1))
+    assert frontier["model"].to_list() == ["old", "old", "new", "new"]
+    assert frontier["blended_usd_per_mtok"].to_list() == [10.0, 10.0, 40.0, 40.0]
+
+
+def test_reference_model_sets_threshold_from_its_earliest_score():
+    caps = pl.DataFrame(
+        {
+            "model": ["ref", "ref"],
+            "observed_on": [D(2023, 1, 1), D(2024, 1, 1)],
+            "benchmark": ["mmlu"] * 2,
+            "score": [70.0, 72.0],
+        }
+    )
     resolved = resolve_thresholds(_tiers([("t", "mmlu", "ref", None)]).with_columns(label=pl.lit("x")), caps)
     assert resolved["threshold_score"].to_list() == [70.0]
     with pytest.raises(TierError, match="nobody"):

@@ -1,0 +1,99 @@
+"""Stage: rebuild marts.* from staging.* as of a date, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.progress import report
+from flows.stages import StageSummary, replace_tables
+from transforms.adoption import reasoning_share
+from transforms.demand import token_demand
+from transforms.installed_compute import installed_compute
+from transforms.price_index import build_frontier_price, build_price_index, scored_prices
+from transforms.price_observations import price_observations, scored_capabilities
+from transforms.reasoning_era import infer_pre_reasoning_era
+from transforms.revenue import reconcile_revenue
+from transforms.tiers import DEFAULT_TIERS_FILE, read_tiers, resolve_thresholds
+
+FRONTIER_BENCHMARKS = ["gpqa_diamond", "chatbot_arena_elo", "mmlu"]
+SERVICE_LIFE_YEARS = 5.0
+MONTE_CARLO_DRAWS = 2000
+
+
+def as_of_frame(con: duckdb.DuckDBPyConnection, table: str, as_of: dt.date) -> pl.DataFrame:
+    return con.sql(f"select * from staging.{table}_as_of(?)", params=[as_of]).pl()
+
+
+def build_marts(
+    con: duckdb.DuckDBPyConnection,
+    as_of: dt.date | None = None,
+    tiers_path: Path = DEFAULT_TIERS_FILE,
+    service_life_years: float = SERVICE_LIFE_YEARS,
+) -> StageSummary:
+    """Rebuild every mart from what was known on `as_of` (default: everything loaded)."""
+    report("build marts")
+    as_of = as_of or dt.date(9999, 12, 31)
+    prices = as_of_frame(con, "token_prices", as_of)
+    capabilities = as_of_frame(con, "model_capabilities", as_of)
+    tiers = resolve_thresholds(read_tiers(tiers_path), capabilities)
+    scored = scored_prices(price_observations(prices), scored_capabilities(capabilities))
+    if scored.height:
+        last = scored["observed_on"].max()
+        end_month = dt.date(last.year, last.month, 1)  # type: ignore[union-attr]
+        index = build_price_index(scored, tiers, end_month)
+        frontier = build_frontier_price(scored, FRONTIER_BENCHMARKS, end_month)
+    else:
+        index = build_price_index(scored, tiers.head(0), dt.date(2000, 1, 1))
+        frontier = build_frontier_price(scored, [], dt.date(2000, 1, 1))
+
+    shipments = as_of_frame(con, "chip_shipments", as_of)
+    installed = (
+        installed_compute(shipments, service_life_years=service_life_years, n_draws=MONTE_CARLO_DRAWS)
+        if shipments.height
+        else None
+    )
+    reconciliation = reconcile_revenue(
+        as_of_frame(con, "vendor_revenue", as_of), as_of_frame(con, "gpu_prices", as_of), shipments
+    )
+    demand = token_demand(as_of_frame(con, "demand_observations", as_of))
+    models = infer_pre_reasoning_era(as_of_frame(con, "models", as_of))
+    adoption = pl.concat(
+        [
+            _adoption(models, period, by_organization)
+            for period in ("month", "quarter")
+            for by_organization in (False, True)
+        ]
+    )
+    tables = {
+        "marts.capability_tiers": tiers,
+        "marts.price_index": index,
+        "marts.frontier_price": frontier,
+        "marts.revenue_reconciliation": reconciliation,
+        "marts.token_demand": demand,
+        "marts.reasoning_adoption": adoption,
+    }
+    if installed is not None:
+        tables["marts.installed_compute"] = installed
+    replace_tables(con, tables, clear=["marts.installed_compute"])
+    return StageSummary("marts", rows={name: frame.height for name, frame in tables.items()})
+
+
+def _adoption(models: pl.DataFrame, period: str, by_organization: bool) -> pl.DataFrame:
+    shares = reasoning_share(models, period=period, by_organization=by_organization)  # type: ignore[arg-type]
+    if not by_organization:
+        shares = shares.with_columns(organization=pl.lit("all"))
+    return shares.select(
+        pl.lit(period).alias("period_type"),
+        "period",
+        "organization",
+        "n_releases",
+        "n_reasoning",
+        "n_unknown",
+        "share",
+        "share_min",
+        "share_max",
+    )

@@ -160,60 +160,173 @@ def _ingest_detail(item: dict[str, Any]) -> str:
     return detail
 
 
+SQL_FORMATS = ("table", "csv", "json", "parquet")
+
+
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="A read-only SQL query (select, with, describe, show).")],
+    query: Annotated[
+        str | None,
+        typer.Argument(help="A read-only SQL query (select, with, describe, show, summarize, explain); or use -f."),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "-f", "--file", help="Read the query from this file (e.g. warehouse/queries/*.sql).", show_default=False
+        ),
+    ] = None,
     home: HomeOption = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, csv or json.", case_sensitive=False)] = "table",
-    limit: Annotated[int, typer.Option(help="Rows shown in table format (csv/json print all).")] = 100,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, csv, json or parquet (parquet needs --out).", case_sensitive=False)
+    ] = "table",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write the result to this file instead of stdout (required for parquet).", show_default=False
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Rows shown in table format (csv, json and parquet hold all rows).")] = 100,
 ) -> None:
-    """Run a read-only SQL query against the published warehouse."""
+    """Run one read-only SQL query against the published warehouse: a query argument or -f FILE."""
     import duckdb
 
     from flows.sqlguard import RefusedStatement, check_read_only
     from warehouse.connection import NoPublishedWarehouse, open_published
 
     output_format = output_format.lower()
-    if output_format not in {"table", "csv", "json"}:
-        raise _fail(f"unknown format {output_format!r}; use table, csv or json", code=2)
+    if output_format not in SQL_FORMATS:
+        raise _fail(f"unknown format {output_format!r}; use {', '.join(SQL_FORMATS)}", code=2)
+    if output_format == "parquet" and out is None:
+        raise _fail("--format parquet writes a file: add --out PATH", code=2)
+    text = _query_text(query, file)
+    settings = _settings(home)
+    if out is not None and out.resolve() in {settings.published_db.resolve(), settings.work_db.resolve()}:
+        raise _fail(f"--out {out} is the warehouse itself; `infercast sql` does not write it", code=2)
     try:
-        con = open_published(_settings(home))
+        con = open_published(settings)
     except NoPublishedWarehouse as error:
         raise _fail(str(error)) from error
+    arrow_table: Any = None
+    names: list[str] = []
+    rows: list[tuple[Any, ...]] = []
     try:
-        check_read_only(con, query)
-        cursor = con.execute(query)
-        names = [column[0] for column in cursor.description or []]
-        rows = cursor.fetchall()
+        check_read_only(con, text)
+        if output_format == "parquet":
+            # An Arrow table fetched in-process: `COPY ... TO` stays refused by the guard.
+            arrow_table = con.sql(text).to_arrow_table()
+        else:
+            cursor = con.execute(text)
+            names = [column[0] for column in cursor.description or []]
+            rows = cursor.fetchall()
     except RefusedStatement as error:
         raise _fail(str(error), code=2) from error
     except duckdb.Error as error:
         raise _fail(f"query failed: {error}") from error
     finally:
         con.close()
-    _print_rows(names, rows, output_format, limit)
-
-
-def _print_rows(names: list[str], rows: list[tuple[Any, ...]], output_format: str, limit: int) -> None:
-    if output_format == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
+    if arrow_table is not None and out is not None:
+        _write_parquet(arrow_table, out)
+        errors.print(f"wrote {arrow_table.num_rows} row(s) to {out}", highlight=False)
         return
+    _print_rows(names, rows, output_format, limit, out=out)
+    if out is not None:
+        errors.print(f"wrote {len(rows)} row(s) to {out}", highlight=False)
+
+
+def _query_text(query: str | None, file: Path | None) -> str:
+    """The SQL to run: the argument, or the contents of -f FILE (exactly one of them)."""
+    if query is not None and file is not None:
+        raise _fail("give either a query or -f FILE, not both", code=2)
+    if query is not None:
+        return query
+    if file is None:
+        raise _fail("give a query, or -f FILE with one", code=2)
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise _fail(f"cannot read the query file {file}: {error.strerror or error}", code=2) from error
+    except UnicodeDecodeError as error:
+        raise _fail(f"the query file {file} is not UTF-8 text", code=2) from error
+
+
+def _write_parquet(table: Any, out: Path) -> None:
+    import pyarrow
+    import pyarrow.parquet as parquet
+
+    temp = _temp_beside(out)
+    try:
+        parquet.write_table(table, str(temp))
+        os.replace(temp, out)
+    except (OSError, pyarrow.ArrowException) as error:
+        temp.unlink(missing_ok=True)
+        raise _fail(f"cannot write {out}: {error}") from error
+
+
+def _write_text(out: Path, text: str) -> None:
+    temp = _temp_beside(out)
+    try:
+        temp.write_text(text, encoding="utf-8", newline="")
+        os.replace(temp, out)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise _fail(f"cannot write {out}: {error.strerror or error}") from error
+
+
+def _temp_beside(out: Path) -> Path:
+    """A temporary name next to `out`: the file is renamed into place only once fully written."""
+    return out.with_name(f".{out.name}.{os.getpid()}.tmp")
+
+
+def _print_rows(
+    names: list[str],
+    rows: list[tuple[Any, ...]],
+    output_format: str,
+    limit: int,
+    out: Path | None = None,
+) -> None:
+    """Rows as a table, CSV or JSON: on stdout, or (with `out`) into that file."""
+    if output_format in ("csv", "json"):
+        text = _rows_text(names, rows, output_format)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            _write_text(out, text)
+        return
+    if out is None:
+        _print_table(console, names, rows, limit)
+        return
+    import io
+
+    buffer = io.StringIO()
+    # Wide and plain, so a table in a file is neither folded nor full of colour codes.
+    _print_table(Console(file=buffer, width=10_000, no_color=True, highlight=False), names, rows, limit)
+    _write_text(out, buffer.getvalue())
+
+
+def _rows_text(names: list[str], rows: list[tuple[Any, ...]], output_format: str) -> str:
+    import io
+
     if output_format == "json":
         records = [dict(zip(names, row, strict=True)) for row in rows]
-        sys.stdout.write(json.dumps(records, default=str, indent=2) + "\n")
-        return
+        return json.dumps(records, default=str, indent=2) + "\n"
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _print_table(target: Console, names: list[str], rows: list[tuple[Any, ...]], limit: int) -> None:
     table = Table(show_lines=False)
     for name in names:
         table.add_column(name, overflow="fold")
     for row in rows[:limit]:
         table.add_row(*(_cell(value) for value in row))
-    console.print(table)
+    target.print(table)
     shown = min(limit, len(rows))
-    console.print(f"{len(rows)} row(s)" + (f", first {shown} shown" if shown < len(rows) else ""))
+    target.print(f"{len(rows)} row(s)" + (f", first {shown} shown" if shown < len(rows) else ""))
 
 
 def _cell(value: Any) -> str:
@@ -271,6 +384,45 @@ def status(home: HomeOption = None) -> None:
         console.print(f"published warehouse: {settings.published_db}")
     finally:
         con.close()
+
+
+@app.command()
+def forecast(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Use only what was known on this date (YYYY-MM-DD). Default: today (UTC)."),
+    ] = None,
+    home: HomeOption = None,
+    lock_timeout: LockTimeoutOption = 600.0,
+) -> None:
+    """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest)."""
+    import datetime as _dt
+
+    from flows.stages import build_marts, fit_forecasts, render_reports
+    from warehouse.connection import open_work
+    from warehouse.lock import LockTimeout, WriterLock
+    from warehouse.publish import publish
+
+    as_of_date = _parse_date(as_of) if as_of else _dt.datetime.now(_dt.UTC).date()
+    settings = _settings(home)
+    try:
+        with WriterLock(settings.lock_path, timeout_s=lock_timeout), console.status("forecasting…"):
+            con = open_work(settings)
+            try:
+                marts = build_marts(con, as_of_date)
+                summary = fit_forecasts(con, as_of_date)
+                report_path = render_reports(con, settings, summary.notes[0])
+            finally:
+                con.close()
+            publish(settings)
+    except LockTimeout as error:
+        raise _fail(str(error)) from error
+    console.print(f"as of {as_of_date}: run {summary.notes[0]}")
+    console.print("marts: " + ", ".join(f"{k} {v}" for k, v in marts.rows.items()))
+    console.print(
+        "forecasts: " + (", ".join(f"{k} {v}" for k, v in summary.rows.items()) or "; ".join(summary.notes[1:]))
+    )
+    console.print(f"report: {report_path}")
 
 
 @app.command()

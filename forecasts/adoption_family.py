@@ -15,7 +15,7 @@ from forecasts.token_multiplier import flags_from_models, token_multiplier
 from transforms.adoption import dedupe_models
 
 ADOPTION_SINCE = dt.date(2023, 1, 1)
-ADOPTION_HORIZON_QUARTERS = 8
+ADOPTION_HORIZON_QUARTERS = 12
 BACKTEST_HORIZON = 2
 
 FITS_SCHEMA: dict[str, pl.DataType] = {

@@ -12,6 +12,7 @@ import polars as pl
 
 from forecasts.base import Freq
 from forecasts.runner import forecast_many
+from forecasts.selection import SelectionRule
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class EngineJob:
     backtest_windows: int = 6
     backtest_horizon: int = 6
     min_train: int = 6
+    # How far below nominal the 80% coverage may fall before a model is disqualified; short
+    # quarterly series have few backtest points, so their coverage estimate is noisier.
+    coverage_tolerance: float = 0.15
 
 
 @dataclass
@@ -43,6 +47,7 @@ def run_job(job: EngineJob) -> TargetForecast:
         backtest_horizon=job.backtest_horizon,
         min_train=job.min_train,
         freq=job.freq,
+        rule=SelectionRule(coverage_tolerance=job.coverage_tolerance),
     )
     return TargetForecast(
         target=job.target,
@@ -66,6 +71,7 @@ def split_job(job: EngineJob, batch_size: int) -> list[EngineJob]:
             backtest_windows=job.backtest_windows,
             backtest_horizon=job.backtest_horizon,
             min_train=job.min_train,
+            coverage_tolerance=job.coverage_tolerance,
         )
         for start in range(0, len(ids), batch_size)
     ]

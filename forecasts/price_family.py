@@ -43,6 +43,7 @@ def price_jobs(index: pl.DataFrame, frontier: pl.DataFrame) -> list[EngineJob]:
             "month",
             PRICE_HORIZON_MONTHS,
             _series(index, "tier_id", "month", "cheapest_blended_usd_per_mtok"),
+            backtest_windows=PRICE_BACKTEST_WINDOWS,
         ),
         EngineJob(
             "frontier_price",
@@ -50,6 +51,7 @@ def price_jobs(index: pl.DataFrame, frontier: pl.DataFrame) -> list[EngineJob]:
             "month",
             PRICE_HORIZON_MONTHS,
             _series(frontier, "benchmark", "month", "blended_usd_per_mtok"),
+            backtest_windows=PRICE_BACKTEST_WINDOWS,
         ),
     ]
 

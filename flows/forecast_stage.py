@@ -192,18 +192,24 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, run
 def _scenarios_and_claims(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
     """Scenarios and claims read this run's rows; a failure is recorded on the run, not raised."""
     notes: list[str] = []
-    try:
-        from forecasts.scenarios import DEFAULT_PARAMETERS_FILE, demand_scenarios, resolve_parameters
+    from forecasts.scenarios import (
+        DEFAULT_PARAMETERS_FILE,
+        MissingEstimateError,
+        ParameterFileError,
+        demand_scenarios,
+        resolve_parameters,
+    )
 
+    try:
         parameters = resolve_parameters(con, run_id, DEFAULT_PARAMETERS_FILE)
         _insert(con, "forecast.scenario_parameters", parameters, run_id)
         _insert(con, "forecast.demand_scenarios", demand_scenarios(parameters), run_id)
-    except (ImportError, ValueError, KeyError) as error:
+    except (MissingEstimateError, ParameterFileError, ValueError, KeyError) as error:
         notes.append(f"demand scenarios not computed: {error}")
-    try:
-        from forecasts.claims import evaluate_claims
+    from forecasts.claims import evaluate_claims
 
+    try:
         _insert(con, "forecast.claims", evaluate_claims(con, run_id), run_id)
-    except (ImportError, ValueError, KeyError) as error:
+    except (ValueError, KeyError) as error:
         notes.append(f"claims not evaluated: {error}")
     return notes

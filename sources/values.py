@@ -43,5 +43,5 @@ def parse_date(text: str) -> dt.date | None:
             month, day, year = cleaned.split(" ")[0].split("/")
             return dt.date(int(year), int(month), int(day))
         return dt.date.fromisoformat(cleaned[:10])
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: a year like 1864373399218475440
         raise ValueParseError(f"not a date: {text!r}") from exc

@@ -71,9 +71,12 @@ def parse_and_load(
     observed_on: dt.date,
 ) -> BatchResult:
     """Parse a payload in the feed's live format and load it; an unparseable payload is a failed batch."""
+    name = source.rsplit("/", 1)[-1]  # provenance cites the file name, not the whole path or URL
     try:
-        frames = feed.parser(payload, source.rsplit("/", 1)[-1], observed_on)
+        frames = feed.parser(payload, name, observed_on)
     except FeedError as error:
+        if error.source == name:
+            error.source = None  # so the message names the full path or URL the user can act on
         error.with_context(feed=feed.feed_id, source=source)
         record_failed_batch(
             con,

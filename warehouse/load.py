@@ -53,6 +53,24 @@ def find_loaded_batch(con: duckdb.DuckDBPyConnection, feed_id: str, digest: str)
     return None if row is None else str(row[0])
 
 
+def new_batch_id(con: duckdb.DuckDBPyConnection, feed_id: str, fetched_at: dt.datetime, digest: str) -> str:
+    """`<feed>-<fetched at, to the second>-<sha256 prefix>`, with `-2`, `-3`... if that is taken.
+
+    The same payload can be recorded twice within one second (a rejected or unparseable payload
+    retried at once); each attempt is its own batch.
+    """
+    base = f"{feed_id}-{fetched_at:%Y%m%dT%H%M%S}-{digest[:10]}"
+    taken = {
+        str(row[0])
+        for row in con.execute(
+            "select batch_id from meta.ingest_batches where batch_id = ? or batch_id like ?", [base, f"{base}-%"]
+        ).fetchall()
+    }
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -65,7 +83,7 @@ def load_batch(
     quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD,
 ) -> BatchResult:
     digest, stored_at = archive.store(archive_dir, feed_id, payload)
-    batch_id = f"{feed_id}-{fetched_at:%Y%m%dT%H%M%S}-{digest[:10]}"
+    batch_id = new_batch_id(con, feed_id, fetched_at, digest)
     result = BatchResult(batch_id=batch_id, feed=feed_id, source=source, sha256=digest)
     earlier = find_loaded_batch(con, feed_id, digest)
     if earlier is not None:
@@ -136,7 +154,7 @@ def record_failed_batch(
 ) -> str:
     """Record a batch whose payload could not be parsed at all (kept in the archive for inspection)."""
     digest, stored_at = archive.store(archive_dir, feed_id, payload)
-    batch_id = f"{feed_id}-{fetched_at:%Y%m%dT%H%M%S}-{digest[:10]}"
+    batch_id = new_batch_id(con, feed_id, fetched_at, digest)
     con.execute(
         "insert or replace into meta.ingest_batches (batch_id, feed, source, fetched_at, sha256, "
         "archive_path, rows_in, rows_loaded, rows_quarantined, rows_duplicate, status, message, "

@@ -50,7 +50,7 @@ select
     coalesce(r.reasons, '') as top_quarantine_reasons,
     coalesce(h.stale, false) as stale,
     case
-        when h.stale then round(date_diff('hour', coalesce(h.last_fetch_success_at, g.fetched_at), now()::timestamp) / 24.0, 1)
+        when h.stale then round(date_diff('hour', coalesce(h.last_fetch_success_at, g.fetched_at), cast(now() at time zone 'UTC' as timestamp)) / 24.0, 1)
     end as stale_days,
     coalesce(h.fetch_error, '') as fetch_error
 from batch_totals as t

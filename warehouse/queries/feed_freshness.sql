@@ -1,0 +1,13 @@
+-- Is every feed fresh: when did it last load good data, did its latest batch fail, and is it stale?
+-- columns: feed, last_good_at, last_good_rows_loaded, last_batch_status, failed_batches, rows_quarantined, stale, stale_days
+select
+    feed,
+    last_good_at,
+    last_good_rows_loaded,
+    last_batch_status,
+    failed_batches,
+    rows_quarantined,
+    stale,
+    stale_days
+from marts.feed_status
+order by stale desc, feed

@@ -374,6 +374,12 @@ def status(home: HomeOption = None) -> None:
                 "fetch error",
             ),
         )
+        _print_query(
+            con,
+            "identity_match_rate",
+            "model identity: identifiers that another feed also knows",
+            ("feed", "identifiers", "matched", "match rate", "unmatched"),
+        )
         _print_query(con, "last_run", "last forecast run", ("run", "as of", "started", "finished", "status", "message"))
         _print_query(
             con,

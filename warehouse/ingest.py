@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,9 +131,15 @@ def ingest_live(
     already loaded for the feed stays as it was. An unchanged download (HTTP 304, or the
     same sha256 as a loaded batch) adds nothing.
     """
-    from sources.http import FetchError, fetch
+    from sources.http import FetchError, RetryPolicy, fetch
 
-    fetch_fn = fetcher or fetch
+    if fetcher is None:
+        # Retry behaviour is configuration: INFERCAST_HTTP_MAX_ATTEMPTS, INFERCAST_HTTP_BASE_DELAY_S.
+        attempts = int(os.environ.get("INFERCAST_HTTP_MAX_ATTEMPTS", "5"))
+        policy = RetryPolicy(base_delay_s=float(os.environ.get("INFERCAST_HTTP_BASE_DELAY_S", "1.0")))
+        fetch_fn: Callable[..., Any] = functools.partial(fetch, max_attempts=attempts, policy=policy)
+    else:
+        fetch_fn = fetcher
     outcome = LiveOutcome()
     for url in feed.endpoints:
         state = load_state(con, feed.feed_id, url)

@@ -90,3 +90,38 @@ def test_a_second_writer_waits_then_names_the_holder(tmp_path):
         assert time.monotonic() - started >= 1.0
     message = str(caught.value)
     assert f"pid {os.getpid()}" in message and holder["started_at"] in message
+
+
+def test_refresh_publishes_while_another_process_holds_the_copy_open(tmp_path):
+    settings = Settings.from_env(tmp_path / "home")
+    _build_and_publish(settings)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, duckdb\n"
+            f"con = duckdb.connect({str(settings.published_db)!r}, read_only=True)\n"
+            "print(con.execute('select count(*) from marts.price_index').fetchall()[0][0], flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(con.execute('select count(*) from marts.price_index').fetchall()[0][0], flush=True)\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        before = int(holder.stdout.readline())
+        con = open_work(settings)
+        stages.ingest_feed(con, settings, "epoch_chips")
+        stages.build_marts(con, dt.date(2025, 12, 31))
+        con.close()
+        publish(settings)  # the analyst's open session must not make this fail
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert int(holder.stdout.readline()) == before  # the analyst keeps a consistent snapshot
+    finally:
+        holder.kill()
+        holder.wait()
+    fresh = _counts(settings.published_db)
+    assert fresh["staging.chip_shipments"] > 0

@@ -432,6 +432,49 @@ def forecast(
 
 
 @app.command()
+def report(
+    output_format: Annotated[
+        str,
+        typer.Option("--format", help="Comma-separated: html,pdf,xlsx,csv,parquet (default: all)."),
+    ] = "html,pdf,xlsx,csv,parquet",
+    out: Annotated[Path | None, typer.Option("--out", help="Directory to write to (default: HOME/exports).")] = None,
+    run: Annotated[str | None, typer.Option("--run", help="Forecast run id (default: the latest successful).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Render the investor report and exports of a forecast run from the published warehouse."""
+    from flows.stages import ALL_FORMATS, feeds_provenance
+    from reports.exports import write_all_exports
+    from warehouse.connection import NoPublishedWarehouse, open_published
+    from warehouse.db import fetch_first
+    from warehouse.sqlfiles import read_sql
+
+    formats = tuple(part.strip().lower() for part in output_format.split(",") if part.strip())
+    unknown = [f for f in formats if f not in ALL_FORMATS]
+    if unknown or not formats:
+        raise _fail(f"unknown format(s) {unknown}; choose from {', '.join(ALL_FORMATS)}", code=2)
+    settings = _settings(home)
+    try:
+        con = open_published(settings)
+    except NoPublishedWarehouse as error:
+        raise _fail(str(error)) from error
+    try:
+        run_id = run
+        if run_id is None:
+            latest = con.sql(read_sql("latest_successful_run")).fetchall()
+            if not latest:
+                raise _fail("no successful forecast run yet; run `infercast refresh`")
+            run_id = str(latest[0][0])
+        elif fetch_first(con, "select 1 from forecast.runs where run_id = ?", [run_id]) is None:
+            raise _fail(f'no forecast run {run_id!r}; see `infercast sql "select run_id, as_of from forecast.runs"`')
+        with console.status("rendering…"):
+            written = write_all_exports(con, out or settings.exports_dir, run_id, feeds_provenance(), formats=formats)
+    finally:
+        con.close()
+    for kind, paths in written.items():
+        console.print(f"{kind}: " + (str(paths[0]) if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"))
+
+
+@app.command()
 def ingest(
     feed: Annotated[str, typer.Argument(help="Feed id (see `infercast sources`).")],
     file: Annotated[

@@ -25,6 +25,7 @@ from warehouse.sqlfiles import read_sql
 
 # Bump when a change to models or transforms should make identical data give a new run.
 METHOD_VERSION = "2"
+ALL_FORMATS = ("html", "pdf", "xlsx", "csv", "parquet")
 
 
 @dataclass
@@ -134,10 +135,24 @@ def build_marts(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) ->
     return build_all(con, as_of)
 
 
-def render_reports(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> Path:
-    from reports.html_report import render_html, write_html
+def feeds_provenance() -> list[dict[str, str]]:
+    return [
+        {"feed": f.feed_id, "citation": f.citation, "licence": f.licence, "family": f.family} for f in FEEDS.values()
+    ]
 
-    report("render report")
-    feed = FEEDS["epoch_prices"]
-    html = render_html(con, run_id, citation=feed.citation, licence=feed.licence)
-    return write_html(settings.exports_dir / "infercast_report.html", html)
+
+def render_reports(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str,
+    formats: tuple[str, ...] = ALL_FORMATS,
+    out_dir: Path | None = None,
+) -> Path:
+    """Write the report and exports of a run; returns the HTML path (or the first file written)."""
+    from reports.exports import write_all_exports
+
+    report("render report and exports")
+    written = write_all_exports(con, out_dir or settings.exports_dir, run_id, feeds_provenance(), formats=formats)
+    if written.get("html"):
+        return written["html"][0]
+    return next(path for paths in written.values() for path in paths)

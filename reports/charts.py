@@ -1,9 +1,18 @@
-"""Charts as inline SVG (vector in HTML and in PDF), drawn with matplotlib."""
+"""Charts as inline SVG (vector in HTML and in PDF), drawn with matplotlib.
+
+Shared pieces live here: the figure setup, the forecast fan (80% and 95% bands around the
+median), date axes and the SVG serialisation; each report section draws its own chart with
+them. Text is drawn as paths, so the SVG needs no font, and ids are salted with a fixed
+string, so the same data gives the same bytes.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 
@@ -11,6 +20,10 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import polars as pl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 BENCHMARK_LABELS = {
     "mmlu": "MMLU",
@@ -20,73 +33,151 @@ BENCHMARK_LABELS = {
     "math_level_5": "MATH level 5",
     "chatbot_arena_elo": "Chatbot Arena Elo",
 }
+PALETTE: tuple[str, ...] = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#7f7f7f",
+    "#bcbd22",
+)
+FORECAST_ALPHA_95 = 0.12
+FORECAST_ALPHA_80 = 0.28
 
 # Deterministic SVG output: fixed ids and no timestamp, so the same data renders the same.
 plt.rcParams["svg.hashsalt"] = "infercast"
 plt.rcParams["svg.fonttype"] = "path"
+plt.rcParams["font.size"] = 9
+plt.rcParams["axes.titlesize"] = 10
+plt.rcParams["axes.spines.top"] = False
+plt.rcParams["axes.spines.right"] = False
 
 
-def _svg(figure: plt.Figure) -> str:
+def colour(number: int) -> str:
+    return PALETTE[number % len(PALETTE)]
+
+
+def figure(width: float = 10.0, height: float = 4.2) -> tuple[Figure, Axes]:
+    fig, axis = plt.subplots(figsize=(width, height))
+    return fig, axis
+
+
+def to_svg(fig: Figure, *, tight: bool = True) -> str:
+    """The figure as an SVG element; `tight=False` keeps the figure's own margins (one draw instead of two)."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
+    fig.savefig(buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
+    plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
 
-def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, source_line: str) -> str:
+def draw_fan(axis: Axes, fan: pl.DataFrame, colour_: str, *, anchor: tuple[dt.date, float] | None = None) -> None:
+    """The forecast's 95% and 80% bands and its median (dashed), starting from the last actual if given."""
+    if fan.height == 0:
+        return
+    fan = fan.sort("ds")
+    days: list[Any] = fan["ds"].to_list()
+    columns = {name: fan[name].to_list() for name in ("mean", "lo_80", "hi_80", "lo_95", "hi_95")}
+    if anchor is not None and anchor[0] < days[0]:
+        days = [anchor[0], *days]
+        columns = {name: [anchor[1], *values] for name, values in columns.items()}
+    axis.fill_between(days, columns["lo_95"], columns["hi_95"], color=colour_, alpha=FORECAST_ALPHA_95, linewidth=0)
+    axis.fill_between(days, columns["lo_80"], columns["hi_80"], color=colour_, alpha=FORECAST_ALPHA_80, linewidth=0)
+    axis.plot(days, columns["mean"], color=colour_, linestyle="--", linewidth=1.3)
+
+
+def fan_legend_handles(colour_: str = "#555555") -> list[Patch]:
+    return [
+        Patch(facecolor=colour_, alpha=FORECAST_ALPHA_80 + FORECAST_ALPHA_95, label="80% prediction interval"),
+        Patch(facecolor=colour_, alpha=FORECAST_ALPHA_95, label="95% prediction interval"),
+    ]
+
+
+def legend_below(axis: Axes, *, with_fan: bool = True, columns: int = 4) -> None:
+    """The legend under the plot (never over the data), with the fan's two bands if drawn."""
+    handles, _ = axis.get_legend_handles_labels()
+    if with_fan:
+        handles = [*handles, *fan_legend_handles()]
+    axis.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        ncol=columns,
+        fontsize=7.5,
+        frameon=False,
+    )
+
+
+def date_axis(axis: Axes, label: str = "date") -> None:
+    axis.xaxis.set_major_locator(mdates.YearLocator())
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axis.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
+    axis.set_xlabel(label)
+    axis.grid(True, which="major", alpha=0.3)
+
+
+def _si_tick(value: float, _position: float) -> str:
+    if value <= 0 or not math.isfinite(value):
+        return ""
+    for scale, suffix in ((1e15, "Q"), (1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= scale:
+            return f"{value / scale:g}{suffix}"
+    return f"{value:g}"
+
+
+def si_axis(axis: Axes, prefix: str = "") -> None:
+    axis.yaxis.set_major_formatter(FuncFormatter(lambda v, p: prefix + _si_tick(v, p) if _si_tick(v, p) else ""))
+
+
+def vertical_marker(axis: Axes, day: dt.date, text: str) -> None:
+    axis.axvline(day, color="#777777", linewidth=0.8, linestyle=":")  # type: ignore[arg-type]
+    axis.annotate(
+        text,
+        xy=(mdates.date2num(day), 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -10),
+        textcoords="offset points",
+        fontsize=7,
+        color="#555555",
+    )
+
+
+def last_point(days: Sequence[dt.date], values: Sequence[float]) -> tuple[dt.date, float] | None:
+    pairs = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
+    return pairs[-1] if pairs else None
+
+
+def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date | None = None) -> str:
     """Small multiples, one panel per benchmark: each tier's index and its forecast fan."""
     benchmarks = [b for b in BENCHMARK_LABELS if b in set(index["benchmark"].to_list())]
+    benchmarks += sorted(set(index["benchmark"].to_list()) - set(benchmarks))
     columns = 2
     rows = max(1, math.ceil(len(benchmarks) / columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(11, 3.6 * rows), squeeze=False)
-    colours = plt.get_cmap("tab10").colors  # type: ignore[attr-defined]
+    fig, axes = plt.subplots(rows, columns, figsize=(10, 3.3 * rows), squeeze=False)
     for position, benchmark in enumerate(benchmarks):
         axis = axes[position // columns][position % columns]
-        tiers = index.filter(pl.col("benchmark") == benchmark)
-        for number, ((tier_id,), series) in enumerate(
-            tiers.sort("month").group_by("tier_id", maintain_order=True)
-        ):
-            colour = colours[number % len(colours)]
+        tiers = index.filter(pl.col("benchmark") == benchmark).sort("threshold_score", "tier_id", "month")
+        for number, ((tier_id,), series) in enumerate(tiers.group_by("tier_id", maintain_order=True)):
+            line_colour = colour(number)
             label = str(series["threshold_model"][0] or tier_id)
-            axis.step(
-                series["month"].to_list(),
-                series["cheapest_blended_usd_per_mtok"].to_list(),
-                where="post",
-                color=colour,
-                linewidth=1.6,
-                label=f"≥ {label}",
-            )
-            fan = values.filter(pl.col("series_id") == tier_id).sort("ds")
-            if fan.height:
-                days = fan["ds"].to_list()
-                axis.fill_between(
-                    days,
-                    fan["lo_95"].to_list(),
-                    fan["hi_95"].to_list(),
-                    color=colour,
-                    alpha=0.12,
-                    linewidth=0,
-                )
-                axis.fill_between(
-                    days,
-                    fan["lo_80"].to_list(),
-                    fan["hi_80"].to_list(),
-                    color=colour,
-                    alpha=0.25,
-                    linewidth=0,
-                )
-                axis.plot(days, fan["mean"].to_list(), color=colour, linestyle="--", linewidth=1.2)
+            days = series["month"].to_list()
+            prices = series["cheapest_blended_usd_per_mtok"].to_list()
+            axis.step(days, prices, where="post", color=line_colour, linewidth=1.5, label=f"≥ {label}")
+            draw_fan(axis, values.filter(pl.col("series_id") == tier_id), line_colour, anchor=last_point(days, prices))
         axis.set_yscale("log")
-        axis.set_title(f"{BENCHMARK_LABELS[benchmark]} tiers", fontsize=10)
+        axis.set_title(f"{BENCHMARK_LABELS.get(benchmark, benchmark)} tiers")
         axis.set_ylabel("USD per 1M tokens (3:1 blend, log)")
-        axis.set_xlabel("month")
-        axis.xaxis.set_major_locator(mdates.YearLocator())
-        axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        axis.grid(True, which="major", alpha=0.3)
-        axis.legend(fontsize=7, loc="lower left")
+        date_axis(axis, "month")
+        if as_of is not None:
+            axis.axvline(as_of, color="#777777", linewidth=0.8, linestyle=":")
+        axis.legend(fontsize=7, loc="lower left", frameon=False)
     for position in range(len(benchmarks), rows * columns):
         axes[position // columns][position % columns].axis("off")
-    figure.text(0.01, -0.01, source_line, fontsize=7, color="#555555")
-    figure.tight_layout()
-    return _svg(figure)
+    fig.legend(handles=fan_legend_handles(), loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    # Fixed spacing rather than tight_layout: a layout pass costs a full draw of six panels.
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.06, top=1 - 0.75 / (3.3 * rows), hspace=0.42, wspace=0.22)
+    return to_svg(fig, tight=False)

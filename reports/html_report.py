@@ -1,29 +1,55 @@
-"""The HTML report: one self-contained file (inline CSS and SVG, nothing fetched)."""
+"""The HTML report: one self-contained file (inline CSS and SVG, nothing fetched).
+
+`render_html` reads marts.* and forecast.* for one forecast run and returns the investor report:
+cover with the data vintage, executive summary, warnings, one section per forecast family,
+scenarios, claims, forecast accuracy, methodology and sources. A section whose tables are empty
+for the run says "not available for this run: <reason>" instead of failing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import traceback
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import jinja2
-import polars as pl
+from markupsafe import Markup
 
-from reports.charts import BENCHMARK_LABELS, price_index_fans
-from warehouse.db import fetch_first
+from reports import formatting
+from reports.context import NOT_AVAILABLE, ReportContext, feed_infos, load_run
+from reports.sections import SECTIONS
+from reports.sections.base import Chart, Section
+from reports.sections.quality import warning_count
 from warehouse.sqlfiles import read_sql
 
 TEMPLATES = Path(__file__).parent / "templates"
+TITLE = "Inference economics: token prices, compute, demand and reasoning adoption"
+
+
+def _not_available(reason: str | None) -> Markup:
+    return Markup('<p class="na">{}: {}.</p>').format(NOT_AVAILABLE, (reason or "no data").rstrip("."))
+
+
+def _chart(chart: Chart) -> Markup:
+    return Markup('<figure class="chart" aria-label="{}">{}</figure>\n<p class="source">{}</p>').format(
+        chart.description, Markup(chart.svg), chart.source
+    )
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
+    environment.filters.update(formatting.FILTERS)
+    environment.globals.update(na=_not_available, chart=_chart, factor_ci=formatting.factor_range)
+    return environment
 
 
 def latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -31,52 +57,60 @@ def latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(row[0][0]) if row else None
 
 
+def build_sections(ctx: ReportContext) -> list[Section]:
+    """Every section of the report; a section that fails to build becomes a visible placeholder."""
+    sections: list[Section] = []
+    problems: list[str] = []
+    for section_id, title, builder in SECTIONS:
+        try:
+            sections.append(builder(ctx))
+        except Exception as error:  # a broken section must not take the whole report down
+            detail = f"{type(error).__name__}: {error}"
+            problems.append(f"{title}: {detail}")
+            placeholder = Section(section_id, title, "sections/placeholder.html.j2")
+            placeholder.note("section", f"the section could not be built ({detail})")
+            placeholder.data["traceback"] = traceback.format_exception_only(error)[-1].strip()
+            sections.append(placeholder)
+    by_id = {section.id: section for section in sections}
+    quality = by_id.get("warnings")
+    if quality is not None and "render_problems" in quality.data:
+        quality.data["render_problems"] = problems
+        if "executive-summary" in by_id:
+            by_id["executive-summary"].data["warnings"] = warning_count(quality)
+    return sections
+
+
 def render_html(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     *,
-    citation: str,
-    licence: str,
+    feeds: Sequence[Mapping[str, Any]] | None = None,
     generated_at: dt.datetime | None = None,
+    citation: str | None = None,
+    licence: str | None = None,
 ) -> str:
-    run = fetch_first(con, "select as_of, data_vintage from forecast.runs where run_id = ?", [run_id])
-    if run is None:
-        raise ValueError(f"no forecast run {run_id!r}")
-    as_of, vintage_json = run
-    vintage: list[dict[str, Any]] = json.loads(vintage_json)
-    index = con.sql("select * from marts.price_index order by tier_id, month").pl()
-    values = con.sql(
-        "select * from forecast.values where run_id = ? and target = 'price_index' order by series_id, ds",
-        params=[run_id],
-    ).pl()
-    labels = con.sql("select tier_id, label from marts.capability_tiers").pl()
-    declines = (
-        con.sql(
-            "select * from forecast.decline_rates where run_id = ? order by benchmark, threshold_score",
-            params=[run_id],
-        )
-        .pl()
-        .join(labels, on="tier_id", how="left")
-        .with_columns(
-            benchmark_label=pl.col("benchmark").replace_strict(BENCHMARK_LABELS, default=pl.col("benchmark"))
-        )
-    )
-    source_line = f"Source: {citation}; infercast run {run_id}."
+    """The report for forecast run `run_id`.
+
+    `feeds` lists {feed, citation, licence, family} for every feed the pipeline knows (see
+    sources.registry.FEEDS). `citation`/`licence` are the older single-feed form (credited to
+    epoch_prices) and are used only when `feeds` is not given.
+    """
+    if feeds is None:
+        feeds = [
+            {"feed": "epoch_prices", "citation": citation or "", "licence": licence or "", "family": "token prices"}
+        ]
     generated = generated_at or dt.datetime.now(dt.UTC)
+    ctx = ReportContext(con=con, run=load_run(con, run_id), feeds=feed_infos(feeds), generated_at=generated)
+    sections = build_sections(ctx)
     return (
         _environment()
         .get_template("report.html.j2")
         .render(
-            as_of=as_of,
-            run_id=run_id,
+            title=TITLE,
+            run=ctx.run,
             generated_line=f"generated at {generated:%Y-%m-%d %H:%M} UTC",
-            vintage=vintage,
-            chart_svg=price_index_fans(index, values, source_line),
-            chart_source=source_line,
-            declines=declines.to_dicts(),
-            skipped={},
-            citation=citation,
-            licence=licence,
+            sections=sections,
+            citation=ctx.citation,
         )
     )
 
@@ -87,3 +121,6 @@ def write_html(path: Path, html: str) -> Path:
     temp.write_text(html, encoding="utf-8")
     temp.replace(path)
     return path
+
+
+__all__ = ["TITLE", "build_sections", "latest_run_id", "render_html", "write_html"]

@@ -1,0 +1,105 @@
+"""Forecast accuracy: backtest metrics with the champion and why, fallbacks, and earlier runs'
+forecasts against what happened since."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import polars as pl
+
+from reports import formatting as fmt
+from reports.context import ReportContext, empty_note
+from reports.sections.base import Section
+
+TARGET_LABELS = {
+    "price_index": "price index (tier)",
+    "frontier_price": "frontier price (benchmark)",
+    "installed_h100e": "installed compute (vendor)",
+    "nvidia_datacenter_revenue": "NVIDIA data-center revenue",
+    "token_demand": "token demand (company)",
+    "reasoning_share": "reasoning share",
+}
+WORST_MISSES = 10
+
+
+def backtest_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """One row per target and series: the champion's metrics, why it won, and the other candidates' MASE."""
+    rows = []
+    for (target, series_id), group in frame.group_by("target", "series_id", maintain_order=True):
+        candidates = group.to_dicts()
+        champion = next((c for c in candidates if c["is_champion"]), None)
+        others = [c for c in candidates if c is not champion]
+        rows.append(
+            {
+                "target": target,
+                "target_label": TARGET_LABELS.get(str(target), str(target)),
+                "series_id": series_id,
+                "champion": champion,
+                "others": ", ".join(f"{c['model']} {fmt.number(c['mase'])}" for c in others),
+            }
+        )
+    return rows
+
+
+def compare_with_actuals(earlier: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
+    """Earlier forecasts joined to what happened: inside the 80%/95% intervals, and the log error."""
+    joined = earlier.join(actuals, on=["target", "series_id", "ds"], how="inner")
+    positive = (pl.col("actual") > 0) & (pl.col("mean") > 0)
+    return joined.with_columns(
+        inside_80=(pl.col("actual") >= pl.col("lo_80")) & (pl.col("actual") <= pl.col("hi_80")),
+        inside_95=(pl.col("actual") >= pl.col("lo_95")) & (pl.col("actual") <= pl.col("hi_95")),
+        log_error=pl.when(positive).then((pl.col("actual") / pl.col("mean")).log()),
+    )
+
+
+def comparison_summary(compared: pl.DataFrame) -> list[dict[str, Any]]:
+    summary = (
+        compared.group_by("run_id", "forecast_as_of", "target", maintain_order=True)
+        .agg(
+            n=pl.len(),
+            series=pl.col("series_id").n_unique(),
+            first=pl.col("ds").min(),
+            last=pl.col("ds").max(),
+            inside_80=pl.col("inside_80").mean(),
+            inside_95=pl.col("inside_95").mean(),
+            median_abs_log_error=pl.col("log_error").abs().median(),
+        )
+        .sort("forecast_as_of", "run_id", "target")
+    )
+    rows = summary.to_dicts()
+    for row in rows:
+        error = row["median_abs_log_error"]
+        row["typical_miss"] = None if error is None else math.exp(error) - 1
+        row["target_label"] = TARGET_LABELS.get(row["target"], row["target"])
+    return rows
+
+
+def build(ctx: ReportContext) -> Section:
+    section = Section("forecast-accuracy", "Forecast accuracy", "sections/accuracy.html.j2")
+    backtests = ctx.frame("backtests", ctx.run_id)
+    section.data["backtests"] = backtest_rows(backtests)
+    if backtests.height == 0:
+        section.note("backtests", empty_note("forecast.backtests", ctx.run_id))
+    section.data["fallbacks"] = ctx.frame("fallbacks", ctx.run_id).to_dicts()
+    earlier = ctx.frame("earlier_forecasts", ctx.run_id)
+    section.data["earlier_runs"] = earlier["run_id"].n_unique() if earlier.height else 0
+    if earlier.height == 0:
+        section.note(
+            "past",
+            f"no earlier forecast run (as of a date before {ctx.run.as_of}) forecast any period up to this run's "
+            "as-of date, so no past forecast can be compared with what happened yet",
+        )
+        return section
+    compared = compare_with_actuals(earlier, ctx.frame("actuals"))
+    if compared.height == 0:
+        section.note(
+            "past",
+            f"{section.data['earlier_runs']} earlier run(s) forecast {earlier.height} periods up to {ctx.run.as_of}, "
+            "but the marts hold no actual value for any of them yet",
+        )
+        return section
+    section.data["comparison"] = comparison_summary(compared)
+    worst = compared.filter(pl.col("log_error").is_not_null()).sort(pl.col("log_error").abs(), descending=True)
+    section.data["worst"] = worst.head(WORST_MISSES).to_dicts()
+    return section

@@ -1,0 +1,35 @@
+"""The cover's data vintage: per feed, the batches the run was built on and when they were retrieved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports.context import ReportContext
+from reports.sections.base import Section
+
+
+def vintage_by_feed(ctx: ReportContext) -> list[dict[str, Any]]:
+    feeds: dict[str, dict[str, Any]] = {}
+    for entry in ctx.run.vintage:
+        name = str(entry.get("feed", "(unknown feed)"))
+        row = feeds.setdefault(name, {"feed": name, "batches": 0, "rows_loaded": 0, "fetched_at": "", "sha256": []})
+        row["batches"] += 1
+        row["rows_loaded"] += int(entry.get("rows_loaded") or 0)
+        row["fetched_at"] = max(row["fetched_at"], str(entry.get("fetched_at") or ""))
+        if entry.get("sha256"):
+            row["sha256"].append(str(entry["sha256"])[:12])
+    for row in feeds.values():
+        info = ctx.feed(row["feed"])
+        row["family"] = info.family if info else ""
+        row["sha256"] = sorted(row["sha256"])
+    return sorted(feeds.values(), key=lambda row: row["feed"])
+
+
+def build(ctx: ReportContext) -> Section:
+    section = Section("data-vintage", "Data vintage", "sections/vintage.html.j2")
+    section.data["feeds"] = vintage_by_feed(ctx)
+    listed = {row["feed"] for row in section.data["feeds"]}
+    section.data["missing_feeds"] = [f.feed for f in ctx.feeds if f.feed not in listed]
+    if not section.data["feeds"]:
+        section.note("feeds", f"forecast.runs records no data vintage for run {ctx.run_id}")
+    return section

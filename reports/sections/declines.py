@@ -1,0 +1,130 @@
+"""Price decline factors per capability tier (both methods), their sensitivity, and the headline."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+import polars as pl
+
+from reports import formatting as fmt
+from reports.charts import BENCHMARK_LABELS
+from reports.context import ReportContext, empty_note
+from reports.sections.base import Headline, Section
+
+PUBLISHED_METHOD = "frontier_lows_ols"
+INDEX_METHOD = "monthly_index_loglinear_ols_hac"
+METHOD_LABELS = {
+    PUBLISHED_METHOD: "new price lows among qualifying models (published method)",
+    INDEX_METHOD: "log-linear trend of the monthly price index (HAC)",
+}
+
+
+def declines(ctx: ReportContext) -> pl.DataFrame:
+    return ctx.frame("decline_rates", ctx.run_id)
+
+
+def _method_cells(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {k: row[k] for k in ("factor_per_year", "ci90_low", "ci90_high", "n", "start_date", "end_date", "r_squared")}
+
+
+def decline_table(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """One row per tier with the published method's and the index trend's factor side by side."""
+    rows: dict[str, dict[str, Any]] = {}
+    for row in frame.to_dicts():
+        tier = rows.setdefault(
+            row["tier_id"],
+            {
+                "tier_id": row["tier_id"],
+                "label": row["label"],
+                "benchmark": BENCHMARK_LABELS.get(row["benchmark"], row["benchmark"]),
+                "threshold_model": row["threshold_model"],
+                "threshold_score": row["threshold_score"],
+                "published": None,
+                "index": None,
+                "other": [],
+            },
+        )
+        if row["method"] == PUBLISHED_METHOD:
+            tier["published"] = _method_cells(row)
+        elif row["method"] == INDEX_METHOD:
+            tier["index"] = _method_cells(row)
+        else:
+            tier["other"].append(f"{row['method']}: {fmt.factor(row['factor_per_year'])}")
+    return list(rows.values())
+
+
+def headline(ctx: ReportContext) -> Headline:
+    topic = "Price decline at constant capability"
+    frame = declines(ctx)
+    method = PUBLISHED_METHOD
+    chosen = frame.filter(pl.col("method") == PUBLISHED_METHOD)
+    caveat = ""
+    if chosen.height == 0:
+        chosen = frame.filter(pl.col("method") == INDEX_METHOD)
+        method = INDEX_METHOD
+        caveat = "; the published frontier-lows method has no result in this run, so this is the index trend"
+    if chosen.height == 0:
+        return Headline(topic, "declines", reason=empty_note("forecast.decline_rates", ctx.run_id))
+    factors = chosen["factor_per_year"].to_list()
+    median = statistics.median(factors)
+    low_tier = chosen.sort("factor_per_year").row(0, named=True)
+    high_tier = chosen.sort("factor_per_year").row(-1, named=True)
+    typical_low = statistics.median(chosen["ci90_low"].to_list())
+    typical_high = statistics.median(chosen["ci90_high"].to_list())
+    return Headline(
+        topic,
+        "declines",
+        value=f"{fmt.factor(median)} per year (median of {chosen.height} tiers)",
+        uncertainty=(
+            f"typical 90% CI {fmt.factor_range(typical_low, typical_high)} (medians of the tiers' bounds); "
+            f"range across tiers {fmt.factor(low_tier['factor_per_year'])} ({low_tier['label']}, 90% CI "
+            f"{fmt.factor_range(low_tier['ci90_low'], low_tier['ci90_high'])}) to "
+            f"{fmt.factor(high_tier['factor_per_year'])} ({high_tier['label']}, 90% CI "
+            f"{fmt.factor_range(high_tier['ci90_low'], high_tier['ci90_high'])})"
+        ),
+        basis=(
+            f"{METHOD_LABELS[method]}; n = {fmt.count(min(chosen['n']))}–{fmt.count(max(chosen['n']))} "
+            f"observations per tier, {fmt.month(min(chosen['start_date']))} to {fmt.month(max(chosen['end_date']))}"
+            f"{caveat}"
+        ),
+        meaning=(
+            f"At fixed capability the cheapest token price divides by about {fmt.factor(median)} a year, so a task "
+            f"costing $1 today would cost about {fmt.price(1 / median)} in a year if the trend holds."
+        ),
+        source=f"forecast.decline_rates (method {method}), run {ctx.run_id}",
+    )
+
+
+def build(ctx: ReportContext) -> Section:
+    section = Section(
+        "decline-factors", "Price decline factors: how many times cheaper per year", "sections/declines.html.j2"
+    )
+    frame = declines(ctx)
+    section.data["rows"] = decline_table(frame)
+    section.data["methods"] = METHOD_LABELS
+    section.data["source"] = ctx.citation("epoch_prices", "litellm")
+    if frame.height == 0:
+        section.note("rows", empty_note("forecast.decline_rates", ctx.run_id))
+    else:
+        if frame.filter(pl.col("method") == PUBLISHED_METHOD).height == 0:
+            section.note("published", f"no tier has a {PUBLISHED_METHOD} result in forecast.decline_rates")
+        if frame.filter(pl.col("method") == INDEX_METHOD).height == 0:
+            section.note("index", f"no tier has a {INDEX_METHOD} result in forecast.decline_rates")
+    return section
+
+
+def build_sensitivity(ctx: ReportContext) -> Section:
+    section = Section("decline-sensitivity", "Decline sensitivity", "sections/sensitivity.html.j2")
+    frame = ctx.frame("decline_sensitivity", ctx.run_id)
+    variants = sorted(set(frame["variant"].to_list())) if frame.height else []
+    tiers: dict[str, dict[str, Any]] = {}
+    for row in frame.to_dicts():
+        tier = tiers.setdefault(row["tier_id"], {"label": row["label"], "cells": {}})
+        tier["cells"][row["variant"]] = row
+    section.data.update(variants=variants, tiers=list(tiers.values()), source=ctx.citation("epoch_prices", "litellm"))
+    if frame.height == 0:
+        section.note("table", empty_note("forecast.decline_sensitivity", ctx.run_id))
+    return section

@@ -1,0 +1,112 @@
+"""Token demand: reported tokens per day by company (sparse points), projections and growth."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from reports import charts
+from reports import formatting as fmt
+from reports.context import ReportContext, empty_note
+from reports.sections.base import Chart, Headline, Section
+from reports.sections.compute import growth_rows
+
+TARGET = "token_demand"
+
+
+def demand_chart(reports: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> str:
+    fig, axis = charts.figure(10, 4.2)
+    companies = reports["company"].unique(maintain_order=True).to_list()
+    for number, company in enumerate(companies):
+        points = reports.filter(pl.col("company") == company).sort("observed_on")
+        colour = charts.colour(number)
+        axis.scatter(
+            points["observed_on"].to_list(),
+            points["tokens_per_day"].to_list(),
+            color=colour,
+            s=22,
+            zorder=3,
+            label=f"{company} ({points.height} report{'s' if points.height != 1 else ''})",
+        )
+        charts.draw_fan(axis, values.filter(pl.col("series_id") == company), colour)
+    axis.set_yscale("log")
+    charts.si_axis(axis)
+    axis.set_ylabel("tokens per day (log scale)")
+    axis.set_title("Reported token volumes by company (points), projections (fans)")
+    charts.date_axis(axis, "date of the report")
+    charts.vertical_marker(axis, as_of, f"as of {as_of}")
+    charts.legend_below(axis)
+    return charts.to_svg(fig)
+
+
+def sparsity(reports: pl.DataFrame) -> dict[str, Any]:
+    per_company = reports.group_by("company").len().sort("len", "company", descending=[True, False])
+    return {
+        "reports": reports.height,
+        "companies": per_company.height,
+        "first": reports["observed_on"].min(),
+        "last": reports["observed_on"].max(),
+        "per_company": per_company.rows(),
+    }
+
+
+def headline(ctx: ReportContext) -> Headline:
+    topic = "Token demand growth"
+    reports = ctx.frame("token_demand")
+    growth = growth_rows(ctx, TARGET)
+    if not growth:
+        reason = empty_note("forecast.growth_rates", ctx.run_id, "for target token_demand")
+        if reports.height:
+            reason += f" ({reports.height} reports in marts.token_demand)"
+        return Headline(topic, "token-demand", reason=reason)
+    best = sorted(growth, key=lambda row: (-row["n"], -row["factor_per_year"], row["series_id"]))[0]
+    facts = sparsity(reports) if reports.height else None
+    sparse = (
+        f"only {facts['reports']} reports from {facts['companies']} companies ({fmt.month(facts['first'])} to "
+        f"{fmt.month(facts['last'])}); {len(growth)} compan{'y has' if len(growth) == 1 else 'ies have'} enough "
+        "for a growth fit"
+        if facts
+        else "marts.token_demand is empty"
+    )
+    others = [
+        f"{row['series_id']} {fmt.factor(row['factor_per_year'])} (n = {row['n']})" for row in growth if row is not best
+    ]
+    return Headline(
+        topic,
+        "token-demand",
+        value=f"{best['series_id']}: {fmt.factor(best['factor_per_year'])} per year",
+        uncertainty=(
+            f"90% CI {fmt.factor_range(best['ci90_low'], best['ci90_high'])}"
+            + (f"; other companies: {', '.join(others)}" if others else "")
+        ),
+        basis=(f"n = {best['n']} reports, {fmt.day(best['start_date'])} to {fmt.day(best['end_date'])}; {sparse}"),
+        meaning=(
+            f"Reported token volumes grow roughly {fmt.factor(best['factor_per_year'])} a year, but from a handful "
+            "of self-reported figures, so treat this as indicative rather than measured."
+        ),
+        source=f"marts.token_demand; forecast.growth_rates (target token_demand), run {ctx.run_id}",
+    )
+
+
+def build(ctx: ReportContext) -> Section:
+    section = Section("token-demand", "Token demand", "sections/demand.html.j2")
+    reports = ctx.frame("token_demand")
+    values = ctx.values(TARGET)
+    if reports.height:
+        section.data["chart"] = Chart(
+            demand_chart(reports, values, ctx.run.as_of),
+            ctx.citation("epoch_usage") + " Tables: marts.token_demand, forecast.values (target token_demand).",
+            "Reported tokens per day by company",
+        )
+        section.data["sparsity"] = sparsity(reports)
+        section.data["reports"] = reports.sort("observed_on", "company").to_dicts()
+    else:
+        section.note("chart", "marts.token_demand has no rows")
+    if values.height == 0:
+        section.note("forecast", empty_note("forecast.values", ctx.run_id, "for target token_demand"))
+    section.data["growth"] = growth_rows(ctx, TARGET)
+    if not section.data["growth"]:
+        section.note("growth", empty_note("forecast.growth_rates", ctx.run_id, "for target token_demand"))
+    return section

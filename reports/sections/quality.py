@@ -1,0 +1,78 @@
+"""Warnings and data quality: stale feeds, failed batches, quarantined rows, fallbacks, skipped series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from reports.context import ReportContext
+from reports.sections.base import Section
+
+# Forecast targets and the mart series they are built from (see reports/sql/actuals.sql).
+FORECAST_TARGETS = ("price_index", "frontier_price", "installed_h100e", "nvidia_datacenter_revenue", "reasoning_share")
+
+
+def reference_time(ctx: ReportContext) -> dt.datetime:
+    """When the run happened: the age of stale data is measured at this time, so the report is reproducible."""
+    return ctx.run.finished_at or ctx.run.started_at or dt.datetime.combine(ctx.run.as_of, dt.time())
+
+
+def skipped_from_message(message: str | None) -> list[str]:
+    return [part.strip() for part in (message or "").split(";") if part.strip()]
+
+
+def unforecast_series(ctx: ReportContext) -> list[dict[str, Any]]:
+    """Per target the run forecast at all: series with history in the marts but no forecast."""
+    actuals = ctx.frame("actuals")
+    forecast = ctx.query(
+        "select distinct target, series_id from forecast.values where run_id = $1 order by all", ctx.run_id
+    )
+    rows = []
+    for target in FORECAST_TARGETS:
+        done = set(forecast.filter(pl.col("target") == target)["series_id"].to_list())
+        if not done:
+            continue
+        history = set(actuals.filter(pl.col("target") == target)["series_id"].to_list())
+        missing = sorted(history - done)
+        if missing:
+            rows.append({"target": target, "series": missing})
+    return rows
+
+
+def build(ctx: ReportContext) -> Section:
+    section = Section("warnings", "Warnings and data quality", "sections/quality.html.j2")
+    data = section.data
+    data["run_status"] = ctx.run.status
+    data["no_vintage"] = not ctx.run.vintage
+    data["skipped"] = skipped_from_message(ctx.run.message)
+    data["unforecast"] = unforecast_series(ctx)
+    data["reference_time"] = reference_time(ctx)
+    data["stale"] = ctx.frame("stale_feeds", data["reference_time"]).to_dicts()
+    data["failed_batches"] = ctx.frame("failed_batches").to_dicts()
+    quarantine = ctx.frame("quarantine_by_feed")
+    data["feeds"] = quarantine.to_dicts()
+    data["quarantined"] = quarantine.filter(pl.col("rows_quarantined") > 0).to_dicts()
+    fallbacks = ctx.frame("fallbacks", ctx.run_id)
+    data["fallbacks"] = fallbacks.height
+    data["fallback_series"] = fallbacks.select("target", "series_id").unique().height if fallbacks.height else 0
+    loaded = set(quarantine["feed"].to_list())
+    data["never_loaded"] = [f.feed for f in ctx.feeds if f.feed not in loaded]
+    data["render_problems"] = []  # filled by the renderer if a section could not be built
+    return section
+
+
+def warning_count(section: Section) -> int:
+    data = section.data
+    return (
+        (data["run_status"] != "success")
+        + data["no_vintage"]
+        + len(data["stale"])
+        + len(data["failed_batches"])
+        + len(data["quarantined"])
+        + (data["fallbacks"] > 0)
+        + len(data["skipped"])
+        + len(data["unforecast"])
+        + len(data["render_problems"])
+    )

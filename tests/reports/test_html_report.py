@@ -1,0 +1,297 @@
+"""The investor report's HTML: sections, headline numbers as in the warehouse, graceful gaps, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import json
+import re
+import statistics
+
+import pytest
+
+from reports import formatting as fmt
+from reports.html_report import render_html
+from reports.sections import SECTIONS
+from tests.reports.conftest import EMPTY_RUN_ID, GENERATED_AT
+
+NOT_AVAILABLE = "not available for this run"
+
+
+def text_of(html: str) -> str:
+    """The visible text: no charts, no tags, entities decoded, whitespace collapsed."""
+    without_svg = re.sub(r"<svg.*?</svg>", " ", html, flags=re.DOTALL)
+    without_style = re.sub(r"<style>.*?</style>", " ", without_svg, flags=re.DOTALL)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", without_style)).split())
+
+
+def section_text(html: str, section_id: str) -> str:
+    match = re.search(rf'<section id="section-{section_id}">(.*?)</section>', html, flags=re.DOTALL)
+    assert match, section_id
+    return text_of(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def summary(full_html) -> str:
+    return section_text(full_html, "executive-summary")
+
+
+def test_every_section_heading_is_present_in_order(full_html):
+    positions = []
+    for section_id, title, _builder in SECTIONS:
+        heading = f'<h2 id="{section_id}">{html_lib.escape(title)}</h2>'
+        assert heading in full_html, heading
+        positions.append(full_html.index(heading))
+    assert positions == sorted(positions)
+
+
+def test_full_warehouse_leaves_nothing_unavailable(full_html):
+    text = text_of(full_html)
+    assert NOT_AVAILABLE not in text
+    assert "could not be built" not in text and "could not be computed" not in text
+
+
+def test_cover_has_as_of_and_vintage_per_feed(full_html, full, warehouse):
+    as_of, vintage = full.execute(
+        "select as_of, data_vintage from forecast.runs where run_id = ?", [warehouse.run_id]
+    ).fetchall()[0]
+    text = text_of(full_html)
+    assert f"As of {as_of}" in text
+    cover = section_text(full_html, "data-vintage")
+    for entry in json.loads(vintage):
+        assert entry["feed"] in cover and entry["sha256"][:12] in cover
+
+
+def test_report_is_self_contained(full_html):
+    assert full_html.count("<svg") == 6  # price index, frontier, compute, revenue, demand, adoption
+    assert "<img" not in full_html and "<script" not in full_html and "<link" not in full_html
+    outside_svg = re.sub(r"<svg.*?</svg>", "", full_html, flags=re.DOTALL)
+    assert "http://" not in outside_svg and 'src="http' not in outside_svg
+
+
+def test_decline_headline_is_the_published_method_across_tiers(full, warehouse, summary):
+    rows = full.execute(
+        "select factor_per_year, ci90_low, ci90_high, n from forecast.decline_rates "
+        "where run_id = ? and method = 'frontier_lows_ols' order by factor_per_year",
+        [warehouse.run_id],
+    ).fetchall()
+    median = statistics.median(r[0] for r in rows)
+    assert f"{fmt.factor(median)} per year (median of {len(rows)} tiers)" in summary
+    typical = fmt.factor_range(statistics.median(r[1] for r in rows), statistics.median(r[2] for r in rows))
+    assert f"typical 90% CI {typical}" in summary
+    lowest, highest = rows[0], rows[-1]
+    assert f"range across tiers {fmt.factor(lowest[0])} (" in summary
+    assert f"90% CI {fmt.factor_range(lowest[1], lowest[2])}" in summary
+    assert f"to {fmt.factor(highest[0])} (" in summary
+    assert f"90% CI {fmt.factor_range(highest[1], highest[2])}" in summary
+    assert f"n = {min(r[3] for r in rows)}–{max(r[3] for r in rows)} observations per tier" in summary
+
+
+def test_installed_compute_headline_with_band_growth_and_anchors(full, warehouse, summary):
+    quarter, p5, p50, p95 = full.execute(
+        "select quarter, installed_h100e_p5, installed_h100e_p50, installed_h100e_p95 from marts.installed_compute "
+        "where vendor = 'all' order by quarter desc limit 1"
+    ).fetchall()[0]
+    assert f"{fmt.si(p50)} H100e at the end of {fmt.quarter(quarter)} (p5–p95 {fmt.si_range(p5, p95)})" in summary
+    growth = {
+        series: row
+        for series, *row in full.execute(
+            "select series_id, factor_per_year, ci90_low, ci90_high, anchor_factor_per_year, n "
+            "from forecast.growth_rates where run_id = ? and target = 'installed_h100e'",
+            [warehouse.run_id],
+        ).fetchall()
+    }
+    factor, low, high, anchor, n = growth["all"]
+    assert f"growth {fmt.factor(factor)} per year (90% CI {fmt.factor_range(low, high)})" in summary
+    assert (
+        f"all vendors {fmt.factor(factor)} (90% CI {fmt.factor_range(low, high)}) vs published {fmt.factor(anchor)}"
+        in summary
+    )
+    nvidia = growth["Nvidia"]
+    assert f"Nvidia {fmt.factor(nvidia[0])} (90% CI {fmt.factor_range(nvidia[1], nvidia[2])}) vs published" in summary
+    assert f"n = {n} quarters" in summary
+
+
+def test_token_demand_headline_says_how_sparse(full, warehouse, summary):
+    series_id, factor, low, high, n, start, end = full.execute(
+        "select series_id, factor_per_year, ci90_low, ci90_high, n, start_date, end_date from forecast.growth_rates "
+        "where run_id = ? and target = 'token_demand' order by n desc, factor_per_year desc, series_id limit 1",
+        [warehouse.run_id],
+    ).fetchall()[0]
+    reports, companies = full.execute("select count(*), count(distinct company) from marts.token_demand").fetchall()[0]
+    assert f"{series_id}: {fmt.factor(factor)} per year" in summary
+    assert f"90% CI {fmt.factor_range(low, high)}" in summary
+    assert f"n = {n} reports, {fmt.day(start)} to {fmt.day(end)}" in summary
+    assert f"only {reports} reports from {companies} companies" in summary
+
+
+def test_reasoning_headline_share_and_midpoint(full, warehouse, summary):
+    period, share, n_reasoning, n_releases = full.execute(
+        "select period, share, n_reasoning, n_releases from marts.reasoning_adoption "
+        "where period_type = 'quarter' and organization = 'all' and share is not null order by period desc limit 1"
+    ).fetchall()[0]
+    assert (
+        f"{fmt.share(share)} of new releases in {fmt.quarter(period)} ({n_reasoning} of {n_releases} with a known flag)"
+        in summary
+    )
+    mid, low, high = full.execute(
+        "select estimate_date, ci90_low_date, ci90_high_date from forecast.adoption_fits "
+        "where run_id = ? and model = 'logistic' and parameter = 'midpoint'",
+        [warehouse.run_id],
+    ).fetchall()[0]
+    assert f"logistic 50% midpoint {fmt.month(mid)} (90% CI {fmt.month(low)} to {fmt.month(high)})" in summary
+
+
+def test_frontier_and_revenue_headlines(full, warehouse, summary):
+    month, model, price = full.execute(
+        "select month, model, blended_usd_per_mtok from marts.frontier_price "
+        "where benchmark = 'gpqa_diamond' order by month desc limit 1"
+    ).fetchall()[0]
+    assert f"{fmt.price(price)} per 1M tokens in {fmt.month(month)} ({model}, leader on GPQA Diamond)" in summary
+    forecast = full.execute(
+        "select mean, lo_80, hi_80 from forecast.values where run_id = ? and target = 'frontier_price' "
+        "and series_id = 'gpqa_diamond' and ds = ?",
+        [warehouse.run_id, dt.date(month.year + 1, month.month, 1)],
+    ).fetchall()[0]
+    assert f"{fmt.price(forecast[0])} (80% PI {fmt.price_range(forecast[1], forecast[2])}" in summary
+    revenue, quarter = full.execute(
+        "select datacenter_revenue_usd, fiscal_quarter from marts.revenue_reconciliation "
+        "order by period_start desc limit 1"
+    ).fetchall()[0]
+    assert f"{fmt.usd(revenue)} in fiscal {quarter}" in summary
+
+
+def test_every_headline_has_uncertainty_meaning_and_source(full_html):
+    headlines = re.findall(r'<div class="headline">(.*?)</div>', full_html, flags=re.DOTALL)
+    assert len(headlines) == 6
+    for block in headlines:
+        for part in ("figure", "uncertainty", "meaning", "basis"):
+            assert f'<p class="{part}">' in block, (part, block[:200])
+        assert "Source: " in block
+        meaning = text_of(re.search(r'<p class="meaning">(.*?)</p>', block, flags=re.DOTALL).group(1))
+        assert meaning.endswith(".") and ". " not in meaning, meaning  # one sentence
+
+
+def test_family_tables_show_warehouse_values(full, full_html, warehouse):
+    declines = section_text(full_html, "decline-factors")
+    for factor, low, high in full.execute(
+        "select factor_per_year, ci90_low, ci90_high from forecast.decline_rates where run_id = ?", [warehouse.run_id]
+    ).fetchall():
+        assert f"{fmt.factor(factor)} {fmt.factor_range(low, high)}" in declines
+    sensitivity = section_text(full_html, "decline-sensitivity")
+    assert "only 2 new price lows (need 3)" in sensitivity or "new price lows" in sensitivity
+    scenarios = section_text(full_html, "demand-scenarios")
+    for scenario in ("bear", "base", "bull"):
+        assert scenario in scenarios
+
+    def words(text: str) -> set[str]:
+        return {word.strip(".;,") for word in text.split()}
+
+    shown = words(scenarios)
+    for parameter, basis in full.execute(
+        "select distinct parameter, basis from forecast.scenario_parameters where run_id = ?", [warehouse.run_id]
+    ).fetchall():
+        assert parameter in scenarios
+        assert words(basis) <= shown, basis  # shared parts once, each scenario's own part listed
+    claims = section_text(full_html, "claims-check")
+    for text, verdict in full.execute(
+        "select claim_text, verdict from forecast.claims where run_id = ?", [warehouse.run_id]
+    ).fetchall():
+        assert text in claims and verdict in claims
+
+
+def test_accuracy_shows_champions_fallbacks_and_past_forecasts(full, full_html, warehouse):
+    accuracy = section_text(full_html, "forecast-accuracy")
+    reasons = full.execute(
+        "select distinct champion_reason from forecast.backtests where run_id = ? and is_champion", [warehouse.run_id]
+    ).fetchall()
+    assert reasons and all(reason in accuracy for (reason,) in reasons)
+    for (reason,) in full.execute(
+        "select reason from forecast.fallbacks where run_id = ?", [warehouse.run_id]
+    ).fetchall():
+        assert reason in accuracy
+    # The run as of 2025-03-01 forecast 2025-03..2025-12 prices, which the marts now hold.
+    assert warehouse.other_run_id in accuracy
+    assert "price index (tier)" in accuracy and "Largest misses" in accuracy
+
+
+def test_warnings_name_stale_feeds_failed_batches_and_quarantine(full, full_html):
+    warnings = section_text(full_html, "warnings")
+    assert "Stale feeds" in warnings and "HTTP 503 after 4 attempts" in warnings
+    assert "Failed batches" in warnings and "13% of rows failed validation" in warnings
+    for feed, quarantined in full.execute(
+        "select feed, sum(rows_quarantined) from meta.ingest_batches group by feed having sum(rows_quarantined) > 0 "
+        "and bool_or(status = 'loaded')"
+    ).fetchall():
+        assert f"{feed} " in warnings and fmt.count(quarantined) in warnings
+    assert "Model fallbacks" in warnings
+    summary_text = section_text(full_html, "executive-summary")
+    assert re.search(r"\d+ warnings? appl", summary_text)
+
+
+def test_sources_list_every_feed_with_licence_and_retrieval(full_html, feeds):
+    sources = section_text(full_html, "data-sources")
+    for feed in feeds:
+        assert feed["feed"] in sources and feed["licence"] in sources and feed["citation"] in sources
+    assert "no batch loaded" in sources  # openrouter is live-only: no bundled batch
+
+
+def test_empty_run_renders_with_a_note_in_every_section(empty, feeds):
+    html = render_html(empty, EMPTY_RUN_ID, feeds=feeds, generated_at=GENERATED_AT)
+    text = text_of(html)
+    assert "could not be built" not in text and "could not be computed" not in text
+    for section_id, title, _builder in SECTIONS:
+        assert f'<h2 id="{section_id}">{html_lib.escape(title)}</h2>' in html
+    for section_id in (
+        "data-vintage",
+        "token-prices",
+        "decline-factors",
+        "decline-sensitivity",
+        "installed-compute",
+        "nvidia-revenue",
+        "token-demand",
+        "reasoning-adoption",
+        "demand-scenarios",
+        "claims-check",
+        "forecast-accuracy",
+    ):
+        assert NOT_AVAILABLE in section_text(html, section_id), section_id
+    summary = section_text(html, "executive-summary")
+    assert summary.count(NOT_AVAILABLE) == 6
+    assert "forecast.growth_rates has no rows for target token_demand" in summary
+    assert "no earlier forecast run" in section_text(html, "forecast-accuracy")
+
+
+def test_pipeline_run_renders_whatever_it_has(pipeline_html):
+    html = pipeline_html
+    text = text_of(html)
+    assert "could not be built" not in text and "could not be computed" not in text
+    assert html.count("<svg") >= 5
+
+
+def test_a_broken_section_becomes_a_visible_note(monkeypatch, empty, feeds):
+    from reports import sections
+
+    def broken(_ctx):
+        raise RuntimeError("boom")
+
+    patched = tuple(
+        (sid, title, broken if sid == "claims-check" else builder) for sid, title, builder in sections.SECTIONS
+    )
+    monkeypatch.setattr("reports.html_report.SECTIONS", patched)
+    html = render_html(empty, EMPTY_RUN_ID, feeds=feeds, generated_at=GENERATED_AT)
+    assert "the section could not be built (RuntimeError: boom)" in section_text(html, "claims-check")
+    assert "Claims check: RuntimeError: boom" in section_text(html, "warnings")
+
+
+def test_same_warehouse_renders_the_same_html(full_html, exports):
+    # write_all_exports rendered the same run again with the same generated-at time.
+    assert exports["html"][0].read_text(encoding="utf-8") == full_html
+    # The generated-at time is the one line that depends on the clock.
+    assert full_html.count(f"generated at {GENERATED_AT:%Y-%m-%d %H:%M} UTC") == 1
+    assert "generated at" not in full_html.replace(f"generated at {GENERATED_AT:%Y-%m-%d %H:%M} UTC", "")
+
+
+def test_old_single_feed_signature_still_renders(empty):
+    html = render_html(empty, EMPTY_RUN_ID, citation="Epoch AI test citation", licence="CC BY 4.0")
+    assert "Epoch AI test citation" in text_of(html)

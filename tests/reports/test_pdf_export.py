@@ -1,0 +1,129 @@
+"""The PDF report: A4, table of contents with page numbers, footer page counters, vector charts,
+and the executive summary's numbers in its text."""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+import pypdf
+import pytest
+from pypdf.generic import DictionaryObject
+
+from reports import formatting as fmt
+from reports.html_report import TITLE, render_html
+from reports.pdf_export import export_pdf, with_table_of_contents
+from reports.sections import SECTIONS
+from tests.reports.conftest import EMPTY_RUN_ID, GENERATED_AT
+
+
+@pytest.fixture(scope="module")
+def reader(exports) -> pypdf.PdfReader:
+    return pypdf.PdfReader(exports["pdf"][0])
+
+
+@pytest.fixture(scope="module")
+def page_texts(reader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def text(page_texts) -> str:
+    """The PDF's text with whitespace collapsed (lines break anywhere in a PDF)."""
+    return " ".join(" ".join(page_texts).split())
+
+
+def test_pages_are_a4_with_page_n_of_m_footers(reader, page_texts):
+    pages = len(reader.pages)
+    assert pages > 5
+    for number, page in enumerate(reader.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+        assert f"page {number} of {pages}" in page_texts[number - 1]
+
+
+def test_contents_list_every_section_with_its_page(page_texts):
+    pages = [" ".join(text.split()) for text in page_texts]
+    contents_pages = [number for number, text in enumerate(pages, start=1) if "Contents" in text][:1]
+    assert contents_pages == [1]
+    contents = pages[0].split("Contents", 1)[1]
+    for _section_id, title, _builder in SECTIONS:
+        entry = re.search(re.escape(title) + r" ?\.{3,} ?(\d+)", contents)
+        assert entry, title
+        listed = int(entry.group(1))
+        # The heading is on the listed page (on the contents page, besides its own entry).
+        expected = 2 if listed == 1 else 1
+        assert pages[listed - 1].count(title) >= expected, (title, listed)
+
+
+def test_title_and_executive_summary_numbers(text, full, warehouse):
+    assert " ".join(TITLE.split()) in text
+    factors = [
+        row[0]
+        for row in full.execute(
+            "select factor_per_year from forecast.decline_rates where run_id = ? and method = 'frontier_lows_ols'",
+            [warehouse.run_id],
+        ).fetchall()
+    ]
+    assert f"{fmt.factor(statistics.median(factors))} per year (median of {len(factors)} tiers)" in text
+    p50, quarter = full.execute(
+        "select installed_h100e_p50, quarter from marts.installed_compute where vendor = 'all' "
+        "order by quarter desc limit 1"
+    ).fetchall()[0]
+    assert f"{fmt.si(p50)} H100e at the end of {fmt.quarter(quarter)}" in text
+    factor, low, high = full.execute(
+        "select factor_per_year, ci90_low, ci90_high from forecast.growth_rates "
+        "where run_id = ? and target = 'installed_h100e' and series_id = 'all'",
+        [warehouse.run_id],
+    ).fetchall()[0]
+    assert f"growth {fmt.factor(factor)} per year (90% CI {fmt.factor_range(low, high)})" in text
+    midpoint = full.execute(
+        "select estimate_date from forecast.adoption_fits "
+        "where run_id = ? and model = 'logistic' and parameter = 'midpoint'",
+        [warehouse.run_id],
+    ).fetchall()[0][0]
+    assert f"logistic 50% midpoint {fmt.month(midpoint)}" in text
+
+
+def test_charts_are_vector_not_raster(reader):
+    images = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # free entries of the cross-reference table
+            continue
+        if isinstance(obj, DictionaryObject) and obj.get("/Subtype") == "/Image":
+            images.append(number)
+    assert images == []
+    # The charts are drawn: their SVG paths become form XObjects with path operators.
+    forms = [
+        xobject.get_object()
+        for page in reader.pages
+        for xobject in (page["/Resources"].get("/XObject") or {}).values()
+        if xobject.get_object().get("/Subtype") == "/Form"
+    ]
+    assert sum(b" l" in form.get_data() for form in forms) >= 6
+
+
+def test_same_html_gives_the_same_pdf(empty, feeds, tmp_path):
+    # A small report (every section empty) keeps this fast; the full one is built the same way.
+    html = render_html(empty, EMPTY_RUN_ID, feeds=feeds, generated_at=GENERATED_AT)
+    first = export_pdf(html, tmp_path / "first.pdf").read_bytes()
+    assert export_pdf(html, tmp_path / "again.pdf").read_bytes() == first
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_screen_html_has_ids_but_no_contents(full_html):
+    assert 'id="decline-factors"' in full_html
+    assert 'class="toc"' not in full_html
+
+
+def test_contents_link_every_h2_and_give_missing_ids():
+    source = '<h1>T</h1><p>x</p><h2 id="a">First</h2><p>1</p><h2>Second &amp; <em>more</em></h2><h2>First</h2>'
+    result = with_table_of_contents(source)
+    assert result.index('<nav class="toc">') < result.index("<h2")
+    assert '<a href="#a">First</a>' in result
+    assert '<h2 id="second-more">Second &amp; <em>more</em></h2>' in result
+    assert '<a href="#second-more">Second &amp; more</a>' in result
+    assert '<h2 id="first">First</h2>' in result and '<a href="#first">First</a>' in result
+    assert with_table_of_contents("<h1>No sections</h1>") == "<h1>No sections</h1>"

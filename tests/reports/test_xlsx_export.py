@@ -1,0 +1,217 @@
+"""The XLSX export read back with openpyxl: sheets, headers with units, formats, values, provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import openpyxl
+import pytest
+
+from reports.table_export import Column, ExportTable, discover_tables
+from reports.xlsx_export import column_units, export_xlsx, number_format, sheet_names
+from tests.reports.conftest import AS_OF
+from tests.reports.handmade import empty_run
+from warehouse.migrate import apply_migrations
+
+GENERATED_AT = dt.datetime(2025, 3, 2, 8, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def workbook_path(warehouse, feeds_provenance, tmp_path_factory):
+    con = warehouse.connect()
+    try:
+        return export_xlsx(
+            con,
+            tmp_path_factory.mktemp("xlsx") / "infercast.xlsx",
+            warehouse.run_id,
+            feeds_provenance,
+            generated_at=GENERATED_AT,
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def book(workbook_path):
+    return openpyxl.load_workbook(workbook_path)
+
+
+def _header(sheet) -> list[str]:
+    return [cell.value for cell in sheet[1]]
+
+
+def _records(sheet) -> list[dict]:
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_about_first_then_one_sheet_per_mart_and_forecast_table(book, con):
+    tables = discover_tables(con)
+    assert book.sheetnames == ["About", *sheet_names(tables).values()]
+    assert {"price_index", "capability_tiers", "decline_rates", "values", "runs"} <= set(book.sheetnames)
+
+
+def test_data_sheets_have_frozen_header_autofilter_and_units(book):
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), name
+    assert "cheapest_blended_usd_per_mtok (USD per 1M tokens)" in _header(book["price_index"])
+    declines = _header(book["decline_rates"])
+    assert "factor_per_year (× per year)" in declines
+    assert "ci90_low (× per year)" in declines
+    assert "started_at (UTC)" in _header(book["runs"])
+
+
+def test_cells_hold_warehouse_values_with_number_formats(book, con):
+    price, month = con.execute(
+        "select cheapest_blended_usd_per_mtok, month from marts.price_index "
+        "where tier_id = 'mmlu_gpt3' order by month limit 1"
+    ).fetchall()[0]
+    sheet = book["price_index"]
+    header = _header(sheet)
+    price_col = header.index("cheapest_blended_usd_per_mtok (USD per 1M tokens)")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "mmlu_gpt3")
+    assert row[price_col].value == price
+    assert row[header.index("month")].value.date() == month
+    assert row[header.index("month")].number_format == "yyyy-mm-dd"
+    assert row[price_col].number_format in {"#,##0.0000", "#,##0.00000", "0.00E+00"}
+    assert row[header.index("qualifying_models")].number_format == "#,##0"
+
+
+def test_forecast_sheets_hold_only_the_requested_run(book, con, warehouse):
+    factor = con.execute(
+        "select factor_per_year from forecast.decline_rates where run_id = ? and tier_id = 'mmlu_gpt3' "
+        "and method = 'monthly_index_loglinear_ols_hac'",
+        [warehouse.run_id],
+    ).fetchall()[0][0]
+    declines = _records(book["decline_rates"])
+    assert {r["run_id"] for r in declines} == {warehouse.run_id}
+    exported = next(
+        r for r in declines if r["tier_id"] == "mmlu_gpt3" and r["method"] == "monthly_index_loglinear_ols_hac"
+    )["factor_per_year (× per year)"]
+    # xlsxwriter writes 16 significant digits: equal to within the last binary digits.
+    assert exported == pytest.approx(factor, rel=1e-15)
+    values = _records(book["values"])
+    expected = con.execute("select count(*) from forecast.values where run_id = ?", [warehouse.run_id]).fetchall()
+    assert len(values) == expected[0][0]
+    assert {r["run_id"] for r in values} == {warehouse.run_id}
+    assert [r["run_id"] for r in _records(book["runs"])] == [warehouse.run_id]
+
+
+def test_about_sheet_states_run_provenance_and_sheets(book, con, warehouse, feeds_provenance):
+    cells = [value for row in book["About"].iter_rows(values_only=True) for value in row if value is not None]
+    text = "\n".join(str(value) for value in cells)
+    assert warehouse.run_id in cells
+    assert dt.datetime.combine(AS_OF, dt.time()) in cells  # the as-of date, as a date cell
+    assert "2025-03-02 08:30 UTC" in cells
+    for feed in feeds_provenance:
+        if feed["feed"] == "epoch_prices":
+            assert feed["licence"] in cells and feed["citation"] in cells
+    for batch_id, sha256 in con.execute(
+        "select batch_id, sha256 from meta.ingest_batches where status = 'loaded'"
+    ).fetchall():
+        assert batch_id in cells and sha256[:12] in cells
+    comment = con.execute(
+        "select comment from duckdb_tables() where schema_name = 'marts' and table_name = 'price_index'"
+    ).fetchall()[0][0]
+    assert comment in text
+    assert f"rows of forecast run {warehouse.run_id} only" in text
+
+
+def test_sheet_description_is_a_note_on_the_header(book):
+    note = book["price_index"]["A1"].comment
+    assert note is not None and note.text.startswith("marts.price_index: One row per capability tier per month")
+
+
+def test_same_warehouse_gives_the_same_workbook(warehouse, feeds_provenance, tmp_path, workbook_path):
+    con = warehouse.connect()
+    try:
+        again = export_xlsx(con, tmp_path / "again.xlsx", warehouse.run_id, feeds_provenance, generated_at=GENERATED_AT)
+    finally:
+        con.close()
+    assert again.read_bytes() == workbook_path.read_bytes()
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_a_new_table_gets_its_own_sheet_with_units_and_formats(feeds_provenance, tmp_path):
+    con = duckdb.connect(":memory:")
+    apply_migrations(con)
+    empty_run(con, "run-new-table", AS_OF)
+    try:
+        con.execute(
+            "create table marts.reasoning_adoption_test (month date primary key, reasoning_share double, "
+            "tokens_per_day double, installed_h100e double, year integer)"
+        )
+        con.execute("comment on table marts.reasoning_adoption_test is 'One row per month: test mart.'")
+        con.execute(
+            "insert into marts.reasoning_adoption_test values "
+            "('2025-01-01', 0.125, 1.5e12, 2500000, 2025), ('2025-02-01', 0.25, 2e12, 3000000, 2025)"
+        )
+        path = export_xlsx(con, tmp_path / "new.xlsx", "run-new-table", feeds_provenance)
+    finally:
+        con.close()
+    sheet = openpyxl.load_workbook(path)["reasoning_adoption_test"]
+    assert _header(sheet) == [
+        "month",
+        "reasoning_share (share)",
+        "tokens_per_day (tokens/day)",
+        "installed_h100e (H100e)",
+        "year",
+    ]
+    second = list(sheet[2])
+    assert second[1].value == 0.125 and second[1].number_format == "0.0%"
+    assert second[2].number_format == "#,##0" and second[3].number_format == "#,##0"
+    assert second[4].value == 2025 and second[4].number_format == "0"
+
+
+def _table(name: str, *columns: tuple[str, str], schema: str = "forecast") -> ExportTable:
+    return ExportTable(schema, name, None, tuple(Column(n, t, None) for n, t in columns), ())
+
+
+def test_units_come_from_column_names():
+    table = _table(
+        "t",
+        ("input_usd_per_mtok", "DOUBLE"),
+        ("revenue_usd", "DOUBLE"),
+        ("factor_per_year", "DOUBLE"),
+        ("ci90_low", "DOUBLE"),
+        ("finished_at", "TIMESTAMP"),
+        ("label", "VARCHAR"),
+    )
+    assert column_units(table) == {
+        "input_usd_per_mtok": "USD per 1M tokens",
+        "revenue_usd": "USD",
+        "factor_per_year": "× per year",
+        "ci90_low": None,  # two candidate units: a bound is not guessed
+        "finished_at": "UTC",
+        "label": None,
+    }
+    bounded = _table("v", ("mean", "DOUBLE"), ("lo_80", "DOUBLE"), ("unit", "VARCHAR"))
+    assert column_units(bounded)["lo_80"] == "see unit column"
+
+
+def test_number_formats_keep_three_significant_digits():
+    price = Column("p_usd_per_mtok", "DOUBLE", None)
+    assert number_format(price, "USD per 1M tokens", [0.07, 60.0]) == "#,##0.0000"
+    assert number_format(price, "USD per 1M tokens", [1.5, 60.0]) == "#,##0.00"
+    assert number_format(price, "USD per 1M tokens", [3e-10, 5.6]) == "0.00E+00"
+    assert number_format(Column("units", "DOUBLE", None), None, [1.0, 2e6]) == "#,##0"
+    assert number_format(Column("a_share", "DOUBLE", None), "share", [0.004, 0.5]) == "0.00%"
+    assert number_format(Column("n", "BIGINT", None), None, [3]) == "#,##0"
+    assert number_format(Column("d", "DATE", None), None, []) == "yyyy-mm-dd"
+
+
+def test_sheet_names_are_short_unique_and_readable():
+    tables = [
+        _table("values", schema="marts"),
+        _table("values"),
+        _table("about", schema="marts"),
+        _table("a_very_long_table_name_that_does_not_fit_in_excel"),
+        _table("a_very_long_table_name_that_does_not_fit_in_excel_either"),
+    ]
+    names = list(sheet_names(tables).values())
+    assert names[:3] == ["marts_values", "forecast_values", "about~2"]
+    assert all(len(name) <= 31 for name in names)
+    assert len({name.lower() for name in names}) == len(names)

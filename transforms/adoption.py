@@ -57,7 +57,10 @@ _MODE_RANK = {"always_on": 0, "hybrid": 1, "none": 2}
 def dedupe_models(models: pl.DataFrame) -> pl.DataFrame:
     """One row per model_id with the merged facts described in the module doc."""
     ordered = models.filter(pl.col("model_id").is_not_null() & (pl.col("model_id") != "")).sort(
-        "released_on", "source", nulls_last=True
+        # A total order: rows come from the warehouse in no guaranteed order.
+        [c for c in ("released_on", "source", "organization", "model_name") if c in models.columns],
+        nulls_last=True,
+        maintain_order=True,
     )
     mode_rank = pl.col("reasoning_mode").replace_strict(_MODE_RANK, default=None, return_dtype=pl.Int64)
     merged = ordered.group_by("model_id", maintain_order=True).agg(

@@ -56,9 +56,11 @@ def scored_prices(observations: pl.DataFrame, capabilities: pl.DataFrame) -> pl.
         distance=(pl.col("observed_on") - pl.col("scored_on")).dt.total_days().abs(),
     )
     keys = [*LISTING, "model_id", "observed_on", "benchmark"]
+    # Several names can share a canonical id (dated snapshots): on a tie in timing the lower
+    # score is kept, so capability is never overstated, and the choice is deterministic.
     return (
-        joined.sort(["known_then", "distance"], descending=[True, False])
-        .group_by(keys)
+        joined.sort(["known_then", "distance", "score"], descending=[True, False, False], maintain_order=True)
+        .group_by(keys, maintain_order=True)
         .first()
         .drop("known_then", "distance", "scored_on")
         .sort(keys)
@@ -82,7 +84,7 @@ def current_offers(observations: pl.DataFrame, months: list[dt.date]) -> pl.Data
     latest = (
         frame.join(observations, how="cross")
         .filter(pl.col("observed_on") <= pl.col("month_end"))
-        .sort("observed_on")
+        .sort(["observed_on", *LISTING], maintain_order=True)
         .group_by(["month", *LISTING], maintain_order=True)
         .last()
     )
@@ -102,7 +104,7 @@ def build_price_index(scored: pl.DataFrame, tiers: pl.DataFrame, end_month: dt.d
         months = month_starts(qualifying["observed_on"].min(), end_month)  # type: ignore[arg-type]
         offers = current_offers(qualifying, months)
         cheapest = (
-            offers.sort(["blended_usd_per_mtok", "model", "provider"])
+            offers.sort(["blended_usd_per_mtok", "model", "provider", "source"], maintain_order=True)
             .group_by("month", maintain_order=True)
             .agg(
                 pl.col("blended_usd_per_mtok").first().alias("cheapest_blended_usd_per_mtok"),
@@ -133,7 +135,11 @@ def build_frontier_price(scored: pl.DataFrame, benchmarks: list[str], end_month:
             continue
         offers = current_offers(rows, month_starts(rows["observed_on"].min(), end_month))  # type: ignore[arg-type]
         best = (
-            offers.sort(["score", "blended_usd_per_mtok", "model"], descending=[True, False, False])
+            offers.sort(
+                ["score", "blended_usd_per_mtok", "model", "provider", "source"],
+                descending=[True, False, False, False, False],
+                maintain_order=True,
+            )
             .group_by("month", maintain_order=True)
             .first()
             .select(

@@ -53,8 +53,8 @@ def reconcile_revenue(
     )
     shipped = (
         shipments.filter(pl.col("vendor") == "Nvidia")
-        .sort("estimate_vintage")
-        .group_by("chip", "period_start")
+        .sort("chip", "period_start", "estimate_vintage")
+        .group_by("chip", "period_start", maintain_order=True)
         .last()
         .with_columns(quarter=pl.col("period_start").dt.truncate("1q"))
         .group_by("quarter")

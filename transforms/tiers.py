@@ -40,7 +40,7 @@ def read_tiers(path: Path = DEFAULT_TIERS_FILE) -> pl.DataFrame:
 def resolve_thresholds(tiers: pl.DataFrame, capabilities: pl.DataFrame) -> pl.DataFrame:
     """Fill each tier's threshold_score from its reference model where it is not given."""
     earliest = (
-        capabilities.sort("observed_on")
+        capabilities.sort("observed_on", "score", maintain_order=True)
         .group_by("model", "benchmark", maintain_order=True)
         .first()
         .select(

@@ -96,7 +96,12 @@ def test_served_refresh_weekly_runs_and_is_logged(tmp_path):
         details = client.get(f"/deployments/{deployment}").json()
         assert details["schedules"][0]["schedule"]["cron"] == "0 6 * * 1"
         assert details["paused"] is False
-        run = client.post(f"/deployments/{deployment}/create_flow_run", json={}).json()
+
+        def created() -> dict | None:
+            response = client.post(f"/deployments/{deployment}/create_flow_run", json={})
+            return response.json() if response.status_code < 300 else None
+
+        run = _wait(created, 60, "the flow run to be created", [server, served])
 
         def finished() -> dict | None:
             state = client.get(f"/flow_runs/{run['id']}").json()["state"]

@@ -130,8 +130,8 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
 
     values = [r.values for r in merged.values()] + [demand_values(demand), adoption_values]
     tables: dict[str, pl.DataFrame] = {
-        "forecast.values": pl.concat([v.select(VALUE_COLUMNS) for v in values if v.height]),
-        "forecast.backtests": pl.concat(
+        "forecast.values": _concat([v.select(VALUE_COLUMNS) for v in values if v.height]),
+        "forecast.backtests": _concat(
             [b for b in [*(r.backtests for r in merged.values()), adoption_bt] if b.height], how="diagonal_relaxed"
         ),
         "forecast.fallbacks": pl.concat([r.fallbacks for r in merged.values() if r.fallbacks.height], how="diagonal")
@@ -167,6 +167,11 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         raise
     rows = {name: frame.height for name, frame in tables.items()}
     return StageSummary("forecasts", rows=rows, notes=[run_id, *extra])
+
+
+def _concat(frames: list[pl.DataFrame], how: Any = "vertical") -> pl.DataFrame:
+    """Concatenate; an as-of date with no data for a family yields an empty frame, not an error."""
+    return pl.concat(frames, how=how) if frames else pl.DataFrame()
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, run_id: str) -> None:

@@ -39,7 +39,9 @@ def build_marts(
     as_of = as_of or dt.date(9999, 12, 31)
     prices = as_of_frame(con, "token_prices", as_of)
     capabilities = as_of_frame(con, "model_capabilities", as_of)
-    tiers = resolve_thresholds(read_tiers(tiers_path), capabilities)
+    all_tiers = read_tiers(tiers_path)
+    tiers = resolve_thresholds(all_tiers, capabilities, skip_unresolved=True)
+    undefined = sorted(set(all_tiers["tier_id"]) - set(tiers["tier_id"]))
     scored = scored_prices(price_observations(prices), scored_capabilities(capabilities))
     if scored.height:
         last = scored["observed_on"].max()
@@ -79,7 +81,8 @@ def build_marts(
     if installed is not None:
         tables["marts.installed_compute"] = installed
     replace_tables(con, tables, clear=["marts.installed_compute"])
-    return StageSummary("marts", rows={name: frame.height for name, frame in tables.items()})
+    notes = [f"tiers not yet defined as of {as_of}: {', '.join(undefined)}"] if undefined else []
+    return StageSummary("marts", rows={name: frame.height for name, frame in tables.items()}, notes=notes)
 
 
 def _adoption(models: pl.DataFrame, period: str, by_organization: bool) -> pl.DataFrame:

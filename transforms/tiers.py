@@ -37,8 +37,14 @@ def read_tiers(path: Path = DEFAULT_TIERS_FILE) -> pl.DataFrame:
     return frame.select(list(TIER_SCHEMA))
 
 
-def resolve_thresholds(tiers: pl.DataFrame, capabilities: pl.DataFrame) -> pl.DataFrame:
-    """Fill each tier's threshold_score from its reference model where it is not given."""
+def resolve_thresholds(
+    tiers: pl.DataFrame, capabilities: pl.DataFrame, *, skip_unresolved: bool = False
+) -> pl.DataFrame:
+    """Fill each tier's threshold_score from its reference model where it is not given.
+
+    With `skip_unresolved`, tiers whose reference model has no score yet (an as-of date before
+    the model was benchmarked) are left out instead of raising: the tier is not defined then.
+    """
     earliest = (
         capabilities.sort("observed_on", "score", maintain_order=True)
         .group_by("model", "benchmark", maintain_order=True)
@@ -53,6 +59,8 @@ def resolve_thresholds(tiers: pl.DataFrame, capabilities: pl.DataFrame) -> pl.Da
         threshold_score=pl.coalesce("threshold_score", "reference_score")
     )
     unresolved = resolved.filter(pl.col("threshold_score").is_null())
+    if unresolved.height and skip_unresolved:
+        return resolved.filter(pl.col("threshold_score").is_not_null()).drop("reference_score")
     if unresolved.height:
         rows = [
             f"{r['tier_id']} (model {r['threshold_model']!r} has no {r['benchmark']} score)"

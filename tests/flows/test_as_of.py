@@ -58,3 +58,23 @@ def test_a_later_run_keeps_the_earlier_one(warehouse):
     runs = {row[0] for row in con.execute("select run_id from forecast.runs").fetchall()}
     assert {early_run, later.notes[0]} <= runs
     assert _one(con, "select count(*) from forecast.values where run_id = ?", [early_run]) > 0
+
+
+def test_an_as_of_date_before_a_reference_model_leaves_its_tier_out(warehouse):
+    # GPT-4o (2024-05) had no scores in early 2023: its tiers are not defined yet, not an error.
+    con, _ = warehouse
+    marts = stages.build_marts(con, dt.date(2023, 6, 30))
+    assert "gpqa_gpt4o_2024_05" in marts.notes[0]
+    tiers = {row[0] for row in con.execute("select tier_id from marts.capability_tiers").fetchall()}
+    assert "mmlu_gpt3" in tiers and "gpqa_gpt4o_2024_05" not in tiers
+    summary = stages.fit_forecasts(con, dt.date(2023, 6, 30))
+    assert summary.rows["forecast.values"] > 0
+
+
+def test_an_as_of_date_before_any_data_gives_an_empty_run_not_a_crash(warehouse):
+    con, _ = warehouse
+    stages.build_marts(con, dt.date(2021, 1, 31))
+    summary = stages.fit_forecasts(con, dt.date(2021, 1, 31))
+    assert summary.rows["forecast.values"] == 0
+    run_id = summary.notes[0]
+    assert _one(con, "select status from forecast.runs where run_id = ?", [run_id]) == "success"

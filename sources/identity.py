@@ -60,6 +60,7 @@ the snapshot itself stays in the feed's own identifier and `model_version`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -92,6 +93,7 @@ _RENAMES = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_model_id(identifier: str) -> str:
     """The canonical (version-less, provider-less, lower-case) id of a model identifier."""
     text = unicodedata.normalize("NFKC", identifier).strip().lower()

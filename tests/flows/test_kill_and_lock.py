@@ -53,6 +53,7 @@ def test_sigkill_mid_refresh_keeps_published_copy_and_next_refresh_succeeds(tmp_
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # so the kill takes Prefect's temporary server down with it
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and victim.poll() is None:
@@ -62,7 +63,7 @@ def test_sigkill_mid_refresh_keeps_published_copy_and_next_refresh_succeeds(tmp_
         time.sleep(0.05)
     assert victim.poll() is None, "the refresh finished before it could be killed"
     time.sleep(0.3)  # into the stages
-    victim.send_signal(signal.SIGKILL)
+    os.killpg(victim.pid, signal.SIGKILL)
     victim.wait(timeout=10)
 
     assert _counts(settings.published_db) == before  # readers still see the last good copy

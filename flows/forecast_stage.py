@@ -9,7 +9,6 @@ in forecast.runs is reused, not repeated.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
@@ -34,7 +33,7 @@ from transforms.price_observations import price_observations, scored_capabilitie
 from transforms.price_variants import reasoning_model_ids, with_party
 from transforms.reasoning_era import infer_pre_reasoning_era
 from transforms.tiers import DEFAULT_TIERS_FILE
-from warehouse.db import fetch_first
+from warehouse.db import fetch_first, insert_frame
 
 SERIES_PER_JOB = 8
 VALUE_COLUMNS = ["target", "series_id", "model", "ds", "mean", "lo_80", "hi_80", "lo_95", "hi_95", "unit"]
@@ -186,12 +185,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, run
         ).fetchall()
     }
     rows = frame.with_columns(run_id=pl.lit(run_id))
-    con.register("forecast_rows", rows.select([c for c in rows.columns if c in columns]))
-    try:
-        con.execute(f"insert into {table} by name select * from forecast_rows").fetchall()
-    finally:
-        with contextlib.suppress(duckdb.Error):
-            con.unregister("forecast_rows")
+    insert_frame(con, table, rows.select([c for c in rows.columns if c in columns]))
 
 
 def _scenarios_and_claims(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:

@@ -18,6 +18,7 @@ import polars as pl
 from flows.progress import report
 from sources.registry import FEEDS, get_feed
 from transforms.tiers import DEFAULT_TIERS_FILE
+from warehouse.db import insert_frame
 from warehouse.ingest import ingest_bundled, ingest_file, ingest_live
 from warehouse.load import BatchResult
 from warehouse.settings import Settings
@@ -91,12 +92,7 @@ def replace_tables(
             con.execute(f"delete from {table}").fetchall()
         for table, frame in tables.items():
             con.execute(f"delete from {table}").fetchall()
-            if frame.height:
-                con.register("replacement_rows", frame)
-                try:
-                    con.execute(f"insert into {table} by name select * from replacement_rows").fetchall()
-                finally:
-                    con.unregister("replacement_rows")
+            insert_frame(con, table, frame)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

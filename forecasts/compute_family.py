@@ -8,6 +8,7 @@ import polars as pl
 
 from forecasts.engine import EngineJob
 from forecasts.growth import growth_factor
+from transforms.revenue import calendar_quarter_of_midpoint
 
 COMPUTE_HORIZON_QUARTERS = 12
 # 4 windows x 4 quarters = 16 overlapping backtest points: an 80% interval that covered 9 of
@@ -33,11 +34,6 @@ GROWTH_SCHEMA: dict[str, pl.DataType] = {
     "anchor_factor_per_year": pl.Float64(),
     "note": pl.String(),
 }
-
-
-def calendar_quarter_of_midpoint(start: dt.date, end: dt.date) -> dt.date:
-    middle = start + (end - start) / 2
-    return dt.date(middle.year, 3 * ((middle.month - 1) // 3) + 1, 1)
 
 
 def installed_series(installed: pl.DataFrame) -> dict[str, pl.DataFrame]:

@@ -18,7 +18,7 @@ import polars as pl
 from sources.contracts import CONTRACTS
 from sources.errors import FeedError
 from warehouse import archive
-from warehouse.db import fetch_first
+from warehouse.db import fetch_first, insert_frame
 from warehouse.validate import validate_frame
 
 DEFAULT_QUARANTINE_THRESHOLD = 0.05
@@ -176,12 +176,8 @@ def record_failed_batch(
 def _insert_new_rows(con: duckdb.DuckDBPyConnection, table: str, good: pl.DataFrame, batch_id: str) -> int:
     incoming = good.drop("source_row").with_columns(batch_id=pl.lit(batch_id))
     before = _count(con, f"staging.{table}")
-    con.register("incoming_rows", incoming)
-    try:
-        # Primary keys are the natural keys: history already loaded is never overwritten.
-        con.execute(f"insert or ignore into staging.{table} by name select * from incoming_rows")
-    finally:
-        con.unregister("incoming_rows")
+    # Primary keys are the natural keys: history already loaded is never overwritten.
+    insert_frame(con, f"staging.{table}", incoming, ignore_existing=True)
     return _count(con, f"staging.{table}") - before
 
 
@@ -191,14 +187,8 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def _record_quarantine(con: duckdb.DuckDBPyConnection, quarantine: pl.DataFrame, batch_id: str, feed_id: str) -> None:
-    if quarantine.height == 0:
-        return
     rows = quarantine.with_columns(batch_id=pl.lit(batch_id), feed=pl.lit(feed_id))
-    con.register("quarantine_rows", rows)
-    try:
-        con.execute("insert into meta.quarantine by name select * from quarantine_rows")
-    finally:
-        con.unregister("quarantine_rows")
+    insert_frame(con, "meta.quarantine", rows)
 
 
 def _rejection_message(quarantine: pl.DataFrame, share: float, threshold: float) -> str:

@@ -28,8 +28,9 @@ from forecasts.engine import EngineJob, TargetForecast, merge, run_job, split_jo
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
 from forecasts.usage_family import demand_growth, demand_values
 from transforms.adoption import dedupe_models
+from transforms.observation_thinning import new_listing_lows
 from transforms.price_index import scored_prices
-from transforms.price_observations import price_observations, scored_capabilities
+from transforms.price_observations import PRICE_INPUT_COLUMNS, price_observations, scored_capabilities
 from transforms.price_variants import reasoning_model_ids, with_party
 from transforms.reasoning_era import infer_pre_reasoning_era
 from transforms.tiers import DEFAULT_TIERS_FILE
@@ -80,9 +81,15 @@ def fit_forecasts(
 
 
 def _variants(con: duckdb.DuckDBPyConnection, as_of: dt.date, models: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    prices = as_of_frame(con, "token_prices", as_of)
+    prices = as_of_frame(con, "token_prices", as_of, PRICE_INPUT_COLUMNS)
     capabilities = scored_capabilities(as_of_frame(con, "model_capabilities", as_of))
-    scored = scored_prices(price_observations(prices), capabilities)
+
+    def scored_lows(blend_input_weight: float) -> pl.DataFrame:
+        # Every variant feeds the frontier-lows method only, which needs each listing's new lows.
+        observations = price_observations(prices, blend_input_weight=blend_input_weight)
+        return scored_prices(new_listing_lows(observations, capabilities), capabilities)
+
+    scored = scored_lows(3.0)
     organizations = (
         dedupe_models(models)
         if models.height
@@ -92,7 +99,7 @@ def _variants(con: duckdb.DuckDBPyConnection, as_of: dt.date, models: pl.DataFra
     reasoning = reasoning_model_ids(models) if models.height else []
     return {
         "blend_3to1": scored,
-        "blend_1to1": scored_prices(price_observations(prices, blend_input_weight=1.0), capabilities),
+        "blend_1to1": scored_lows(1.0),
         "without_reasoning_models": scored.filter(~pl.col("model_id").is_in(reasoning)),
         "first_party_prices": with_parties.filter(pl.col("first_party").fill_null(False)),
         "third_party_prices": with_parties.filter(~pl.col("first_party").fill_null(True)),

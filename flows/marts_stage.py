@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -13,8 +14,9 @@ from flows.stages import StageSummary, replace_tables
 from transforms.adoption import reasoning_share
 from transforms.demand import token_demand
 from transforms.installed_compute import installed_compute
+from transforms.observation_thinning import last_in_month
 from transforms.price_index import build_frontier_price, build_price_index, scored_prices
-from transforms.price_observations import price_observations, scored_capabilities
+from transforms.price_observations import PRICE_INPUT_COLUMNS, price_observations, scored_capabilities
 from transforms.reasoning_era import infer_pre_reasoning_era
 from transforms.revenue import reconcile_revenue
 from transforms.tiers import DEFAULT_TIERS_FILE, read_tiers, resolve_thresholds
@@ -24,8 +26,11 @@ SERVICE_LIFE_YEARS = 5.0
 MONTE_CARLO_DRAWS = 2000
 
 
-def as_of_frame(con: duckdb.DuckDBPyConnection, table: str, as_of: dt.date) -> pl.DataFrame:
-    return con.sql(f"select * from staging.{table}_as_of(?)", params=[as_of]).pl()
+def as_of_frame(
+    con: duckdb.DuckDBPyConnection, table: str, as_of: dt.date, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    selected = ", ".join(columns) if columns else "*"
+    return con.sql(f"select {selected} from staging.{table}_as_of(?)", params=[as_of]).pl()
 
 
 def build_marts(
@@ -37,12 +42,14 @@ def build_marts(
     """Rebuild every mart from what was known on `as_of` (default: everything loaded)."""
     report("build marts")
     as_of = as_of or dt.date(9999, 12, 31)
-    prices = as_of_frame(con, "token_prices", as_of)
+    prices = as_of_frame(con, "token_prices", as_of, PRICE_INPUT_COLUMNS)
     capabilities = as_of_frame(con, "model_capabilities", as_of)
     all_tiers = read_tiers(tiers_path)
     tiers = resolve_thresholds(all_tiers, capabilities, skip_unresolved=True)
     undefined = sorted(set(all_tiers["tier_id"]) - set(tiers["tier_id"]))
-    scored = scored_prices(price_observations(prices), scored_capabilities(capabilities))
+    scores = scored_capabilities(capabilities)
+    scored = scored_prices(last_in_month(price_observations(prices), scores), scores)
+    del prices
     if scored.height:
         last = scored["observed_on"].max()
         end_month = dt.date(last.year, last.month, 1)  # type: ignore[union-attr]

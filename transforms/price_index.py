@@ -44,27 +44,52 @@ FRONTIER_SCHEMA: dict[str, pl.DataType] = {
 LISTING = ("source", "provider", "model")
 
 
+def one_price_per_listing_day(observations: pl.DataFrame) -> pl.DataFrame:
+    """One observation per listing and day: where a listing shows several versions of a model
+    on one day, the cheapest, which is an offer that was available that day."""
+    keys = [*LISTING, "model_id", "observed_on"]
+    # Sorting on the prices alone (not the string keys) is what keeps this cheap at scale.
+    return observations.sort(
+        ["blended_usd_per_mtok", "input_usd_per_mtok", "output_usd_per_mtok"], nulls_last=True
+    ).unique(subset=keys, keep="first")
+
+
 def scored_prices(observations: pl.DataFrame, capabilities: pl.DataFrame) -> pl.DataFrame:
     """Each price observation with its model's score per benchmark at that time.
 
     `observations` come from `price_observations.price_observations`, `capabilities` from
     `price_observations.scored_capabilities`. The score used is the latest one observed on or
     before the price date; a price older than every score of the model takes the earliest.
+    A listing that shows several versions of a model on one day offers the cheapest of them.
     """
-    joined = observations.join(capabilities, on="model_id", how="inner").with_columns(
-        known_then=pl.col("scored_on") <= pl.col("observed_on"),
-        distance=(pl.col("observed_on") - pl.col("scored_on")).dt.total_days().abs(),
-    )
-    keys = [*LISTING, "model_id", "observed_on", "benchmark"]
+    keys = [*LISTING, "model_id", "observed_on"]
+    prices = one_price_per_listing_day(observations)
     # Several names can share a canonical id (dated snapshots): on a tie in timing the lower
-    # score is kept, so capability is never overstated, and the choice is deterministic.
-    return (
-        joined.sort(["known_then", "distance", "score"], descending=[True, False, False], maintain_order=True)
-        .group_by(keys, maintain_order=True)
-        .first()
-        .drop("known_then", "distance", "scored_on")
-        .sort(keys)
+    # score is kept, so capability is never overstated.
+    scores = (
+        capabilities.group_by("model_id", "benchmark", "scored_on")
+        .agg(pl.col("score").min())
+        .sort("model_id", "benchmark", "scored_on")
     )
+    earliest = scores.group_by("model_id", "benchmark", maintain_order=True).agg(
+        pl.col("score").first().alias("earliest_score")
+    )
+    # An as-of join per model and benchmark, not observations x scores: memory stays linear.
+    scored = (
+        prices.join(earliest, on="model_id", how="inner")
+        .sort("observed_on")
+        .join_asof(
+            scores.sort("scored_on"),
+            left_on="observed_on",
+            right_on="scored_on",
+            by=["model_id", "benchmark"],
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .with_columns(score=pl.coalesce("score", "earliest_score"))
+    )
+    rest = [c for c in observations.columns if c not in keys]
+    return scored.select([*keys, "benchmark", *rest, "score"]).sort([*keys, "benchmark"])
 
 
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -78,16 +103,20 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def current_offers(observations: pl.DataFrame, months: list[dt.date]) -> pl.DataFrame:
     """Per month and listing, the latest observation on or before month end that is not stale."""
-    frame = pl.DataFrame({"month": months}, schema={"month": pl.Date()}).with_columns(
+    month_ends = pl.DataFrame({"month": months}, schema={"month": pl.Date()}).with_columns(
         month_end=pl.col("month").dt.month_end()
     )
-    latest = (
-        frame.join(observations, how="cross")
-        .filter(pl.col("observed_on") <= pl.col("month_end"))
-        .sort(["observed_on", *LISTING], maintain_order=True)
-        .group_by(["month", *LISTING], maintain_order=True)
-        .last()
-    )
+    # Listings x months, as-of joined back to the listing's observations: a grid of thousands of
+    # rows where months x observations would be millions at scale.
+    grid = observations.select(LISTING).unique().join(month_ends, how="cross").sort("month_end")
+    latest = grid.join_asof(
+        observations.sort("observed_on"),
+        left_on="month_end",
+        right_on="observed_on",
+        by=list(LISTING),
+        strategy="backward",
+        check_sortedness=False,
+    ).filter(pl.col("observed_on").is_not_null())
     age_days = (pl.col("month_end") - pl.col("observed_on")).dt.total_days()
     return latest.filter(pl.col("max_age_days").is_null() | (age_days <= pl.col("max_age_days")))
 

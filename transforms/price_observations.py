@@ -17,6 +17,18 @@ from sources.identity import canonical_model_id
 # last observation stands until a newer one.
 LISTING_MAX_AGE_DAYS = {"litellm": 45, "openrouter": 45}
 
+# The staging.token_prices columns price_observations reads: loading only these keeps provenance
+# strings of millions of rows out of memory.
+PRICE_INPUT_COLUMNS = (
+    "source",
+    "provider",
+    "model",
+    "observed_on",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "blended_usd_per_mtok",
+)
+
 OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String(),
     "provider": pl.String(),

@@ -218,18 +218,42 @@ def _reference_load(con: Any, feed: str, path: Path, table: str, created: set[st
     return int(con.execute(f"select count(*) from {name}").fetchall()[0][0])
 
 
+def _reference_bulk_load(con: Any, feed: str, paths: list[Path], table: str) -> int:
+    """Load all the files of a feed with DuckDB alone, in one statement (its multi-file readers)."""
+    files = [str(path) for path in paths]
+    if feed in REFERENCE_QUERIES:
+        con.execute(f"create table {table} as {REFERENCE_QUERIES[feed]}", [files]).fetchall()
+    else:
+        # The files' columns differ (vendors), so columns are matched by name across files.
+        con.execute(f"create table {table} as select * from read_csv(?, header = true, union_by_name = true)", [files])
+    return int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
+
+
 class IngestTimer:
-    """Splits infercast's ingest of one file into parse / archive / validate / database time."""
+    """Splits infercast's ingest into parse / archive / validate / database time.
+
+    ingest_files runs on three threads: the main thread reads and parses files; a loader
+    thread validates and inserts each group of files while the main thread parses the next;
+    an archiver thread compresses and stores payloads. `parse` and `archive_wait` (the main
+    thread waiting for the archiver) are main-thread time, `validate` and `database` (the rest
+    of the loader's work) loader time, `archive_thread` the archiver's own time. When groups
+    overlap, these add up to more than the wall time: `overlapped` says by how much.
+    """
 
     def __init__(self) -> None:
         self.times: dict[str, float] = {}
         import warehouse.archive
+        import warehouse.ingest
         import warehouse.load
 
         self._load_module = warehouse.load
         self._archive_module = warehouse.archive
+        self._ingest_module = warehouse.ingest
         self._validate = warehouse.load.validate_frame
+        self._validate_many = warehouse.load.validate_frames
         self._store = warehouse.archive.store
+        self._parsed = warehouse.ingest._parsed
+        self._load_group = warehouse.ingest._load_group
 
     def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -238,22 +262,53 @@ class IngestTimer:
 
         return timed
 
+    def critical_path(self) -> dict[str, float]:
+        """Seconds spent in parse, archive_wait, validate and database (see the class docstring)."""
+        times = self.times
+        return {
+            "parse": times.get("parse", 0.0),
+            "archive_wait": times.get("parse_and_archive_wait", 0.0) - times.get("parse", 0.0),
+            "validate": times.get("validate", 0.0),
+            "database": times.get("load_thread", 0.0) - times.get("validate", 0.0),
+        }
+
     def __enter__(self) -> IngestTimer:
         self._load_module.validate_frame = self.wrap("validate", self._validate)
-        self._archive_module.store = self.wrap("archive", self._store)
+        self._load_module.validate_frames = self.wrap("validate", self._validate_many)
+        self._archive_module.store = self.wrap("archive_thread", self._store)
+        self._ingest_module._parsed = self.wrap("parse_and_archive_wait", self._parsed)
+        self._ingest_module._load_group = self.wrap("load_thread", self._load_group)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._load_module.validate_frame = self._validate
+        self._load_module.validate_frames = self._validate_many
         self._archive_module.store = self._store
+        self._ingest_module._parsed = self._parsed
+        self._ingest_module._load_group = self._load_group
+
+
+def _breakdown(timer: IngestTimer, total_s: float) -> dict[str, float]:
+    path = timer.critical_path()
+    parts = {name: round(seconds, 3) for name, seconds in path.items()}
+    # What is not parsing or validation: database work, the commit, reading files, waits.
+    parts["database_and_other"] = round(max(total_s - path["parse"] - path["archive_wait"] - path["validate"], 0.0), 3)
+    parts["overlapped"] = round(max(sum(path.values()) - total_s, 0.0), 3)
+    parts["archive_thread"] = round(timer.times.get("archive_thread", 0.0), 3)
+    return parts
 
 
 def task_ingest(params: dict[str, Any]) -> dict[str, Any]:
+    """Each synthetic feed loaded twice into fresh homes holding the bundled data: file by file
+    (`ingest_file` per file, as a daily load does) and all at once (`ingest_files`, as
+    `infercast ingest FEED --file DIR` does; still one batch per file). DuckDB alone loads the
+    same files file by file and, as the bulk reference, all in one statement.
+    """
     import duckdb
 
     from sources.registry import FEEDS
     from warehouse.connection import open_work
-    from warehouse.ingest import ingest_bundled, ingest_file
+    from warehouse.ingest import ingest_bundled, ingest_file, ingest_files
 
     data_dir = Path(params["data_dir"])
     manifest = json.loads((data_dir / "MANIFEST.json").read_text(encoding="utf-8"))
@@ -262,19 +317,24 @@ def task_ingest(params: dict[str, Any]) -> dict[str, Any]:
     home = Path(params["home"])
     settings = fresh_home(home)
     con = open_work(settings)
+    bulk_settings = fresh_home(home.parent / f"{home.name}-bulk")
+    bulk_con = open_work(bulk_settings)
     reference = duckdb.connect(str(home / "duckdb_reference.duckdb"))
+    bulk_reference = duckdb.connect(str(home / "duckdb_bulk_reference.duckdb"))
     result: dict[str, Any] = {"scale": manifest["scale"], "feeds": {}}
 
     started = time.perf_counter()
     bundled_rows = 0
     for feed in FEEDS.values():
         bundled_rows += sum(batch.rows_loaded for batch in ingest_bundled(con, settings, feed))
+        ingest_bundled(bulk_con, bulk_settings, feed)
     result["bundled"] = {"seconds": round(time.perf_counter() - started, 3), "rows_loaded": bundled_rows}
 
     for feed_id in SYNTHETIC_FEEDS:
         files = manifest["files"].get(feed_id, [])
         if not files:
             continue
+        paths = [data_dir / relative for relative in files]
         timer = IngestTimer()
         feed = FEEDS[feed_id]
         timed_feed = dataclasses.replace(feed, parser=timer.wrap("parse", feed.parser))
@@ -285,14 +345,13 @@ def task_ingest(params: dict[str, Any]) -> dict[str, Any]:
         loaded = quarantined = 0
         created: set[str] = set()
         with timer:
-            for relative in files:
-                path = data_dir / relative
-                before = dict(timer.times)
+            for path in paths:
+                before = timer.critical_path()
                 t0 = time.perf_counter()
                 batch = ingest_file(con, settings, timed_feed, path)
                 infercast_times.append(time.perf_counter() - t0)
-                spent = {k: v - before.get(k, 0.0) for k, v in timer.times.items()}
-                database_s.append(infercast_times[-1] - sum(spent.values()))
+                spent = {k: v - before.get(k, 0.0) for k, v in timer.critical_path().items()}
+                database_s.append(infercast_times[-1] - spent["parse"] - spent["archive_wait"] - spent["validate"])
                 loaded += batch.rows_loaded
                 quarantined += batch.rows_quarantined
                 t0 = time.perf_counter()
@@ -301,11 +360,20 @@ def task_ingest(params: dict[str, Any]) -> dict[str, Any]:
         total_records = sum(records)
         infercast_s, duckdb_s = sum(infercast_times), sum(duckdb_times)
         per_file_ratio = [d / i for d, i in zip(duckdb_times, infercast_times, strict=True) if i > 0]
-        parts = {name: round(seconds, 3) for name, seconds in timer.times.items()}
-        parts["database_and_other"] = round(infercast_s - sum(timer.times.values()), 3)
+
+        bulk_timer = IngestTimer()
+        bulk_feed = dataclasses.replace(feed, parser=bulk_timer.wrap("parse", feed.parser))
+        with bulk_timer:
+            t0 = time.perf_counter()
+            batches = ingest_files(bulk_con, bulk_settings, bulk_feed, paths)
+            bulk_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        bulk_records = _reference_bulk_load(bulk_reference, feed_id, paths, f"ref_{feed_id}")
+        duckdb_bulk_s = time.perf_counter() - t0
+
         result["feeds"][feed_id] = {
             "files": len(files),
-            "bytes": sum((data_dir / f).stat().st_size for f in files),
+            "bytes": sum(path.stat().st_size for path in paths),
             "records": total_records,
             "rows_loaded": loaded,
             "rows_quarantined": quarantined,
@@ -315,7 +383,20 @@ def task_ingest(params: dict[str, Any]) -> dict[str, Any]:
             "duckdb_records_per_s": round(total_records / duckdb_s, 1) if duckdb_s else None,
             "ratio_to_duckdb": round(duckdb_s / infercast_s, 4) if infercast_s else None,
             "median_file_ratio_to_duckdb": round(median(per_file_ratio), 4),
-            "infercast_breakdown_s": parts,
+            "infercast_breakdown_s": _breakdown(timer, infercast_s),
+            # All files in one call: the same batches, validated and inserted together.
+            "bulk": {
+                "infercast_seconds": round(bulk_s, 3),
+                "rows_loaded": sum(batch.rows_loaded for batch in batches),
+                "batches": len(batches),
+                "infercast_records_per_s": round(total_records / bulk_s, 1) if bulk_s else None,
+                "duckdb_bulk_seconds": round(duckdb_bulk_s, 3),
+                "duckdb_bulk_records": bulk_records,
+                "duckdb_bulk_records_per_s": round(bulk_records / duckdb_bulk_s, 1) if duckdb_bulk_s else None,
+                "ratio_to_duckdb_per_file": round(duckdb_s / bulk_s, 4) if bulk_s else None,
+                "ratio_to_duckdb_bulk": round(duckdb_bulk_s / bulk_s, 4) if bulk_s else None,
+                "infercast_breakdown_s": _breakdown(bulk_timer, bulk_s),
+            },
             # Per file, in load order: does loading slow down as staging grows?
             "per_file_infercast_s": [round(t, 4) for t in infercast_times],
             "per_file_database_s": [round(t, 4) for t in database_s],
@@ -325,6 +406,8 @@ def task_ingest(params: dict[str, Any]) -> dict[str, Any]:
     all_records = sum(f["records"] for f in totals)
     all_infercast = sum(f["infercast_seconds"] for f in totals)
     all_duckdb = sum(f["duckdb_seconds"] for f in totals)
+    all_bulk = sum(f["bulk"]["infercast_seconds"] for f in totals)
+    all_duckdb_bulk = sum(f["bulk"]["duckdb_bulk_seconds"] for f in totals)
     result["total"] = {
         "records": all_records,
         "infercast_seconds": round(all_infercast, 3),
@@ -333,13 +416,28 @@ def task_ingest(params: dict[str, Any]) -> dict[str, Any]:
         "duckdb_records_per_s": round(all_records / all_duckdb, 1) if all_duckdb else None,
         "ratio_to_duckdb": round(all_duckdb / all_infercast, 4) if all_infercast else None,
     }
+    result["total_bulk"] = {
+        "records": all_records,
+        "infercast_seconds": round(all_bulk, 3),
+        "duckdb_bulk_seconds": round(all_duckdb_bulk, 3),
+        "infercast_records_per_s": round(all_records / all_bulk, 1) if all_bulk else None,
+        "duckdb_bulk_records_per_s": round(all_records / all_duckdb_bulk, 1) if all_duckdb_bulk else None,
+        "ratio_to_duckdb_per_file": round(all_duckdb / all_bulk, 4) if all_bulk else None,
+        "ratio_to_duckdb_bulk": round(all_duckdb_bulk / all_bulk, 4) if all_bulk else None,
+    }
     result["staging_rows"] = table_rows(con, "staging")
+    result["bulk_staging_rows"] = table_rows(bulk_con, "staging")
     reference.close()
-    con.execute("checkpoint").fetchall()
-    con.close()
+    bulk_reference.close()
+    for connection, name in ((con, "per_file"), (bulk_con, "bulk")):
+        t0 = time.perf_counter()
+        connection.execute("checkpoint").fetchall()
+        result[f"final_checkpoint_s_{name}"] = round(time.perf_counter() - t0, 3)
+        connection.close()
     result["work_db_bytes"] = settings.work_db.stat().st_size
     if params.get("profile_feed"):
         result["profile"] = _profile_ingest(data_dir, manifest, str(params["profile_feed"]), home)
+    shutil.rmtree(bulk_settings.home, ignore_errors=True)
     return result
 
 

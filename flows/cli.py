@@ -155,6 +155,8 @@ def _ingest_detail(item: dict[str, Any]) -> str:
         return f"[red]failed[/]: {item['message']}"
     detail = "unchanged" if item["unchanged"] else f"{item['rows_loaded']} rows loaded"
     detail += f", {item['rows_quarantined']} quarantined"
+    if item.get("files", 1) > 1:
+        detail += f" ({item['files']} files, {item['files_unchanged']} unchanged)"
     if item["status"] == "stale":
         detail += f" · [yellow]stale[/]: {item['message']}"
     return detail
@@ -478,31 +480,36 @@ def report(
 def ingest(
     feed: Annotated[str, typer.Argument(help="Feed id (see `infercast sources`).")],
     file: Annotated[
-        Path | None,
-        typer.Option("--file", help="Load this file; it must be in the format of the feed's live endpoint."),
+        list[Path] | None,
+        typer.Option(
+            "--file",
+            help="Load this file, in the format of the feed's live endpoint. Repeat for several files; "
+            "a directory loads every file in it. Several files load together, one batch each.",
+        ),
     ] = None,
     live: LiveOption = False,
     home: HomeOption = None,
     lock_timeout: LockTimeoutOption = 600.0,
 ) -> None:
     """Load one feed into staging (bundled history by default, a file, or the live endpoint)."""
-    from flows.stages import ingest_feed
+    from flows.stages import count_files, ingest_feed, summarize_batches
     from sources.errors import FeedError
     from sources.registry import FEEDS
     from warehouse.connection import open_work
+    from warehouse.ingest import FilesFailed
     from warehouse.lock import LockTimeout, WriterLock
     from warehouse.publish import publish
 
     if feed not in FEEDS:
         raise _fail(f"unknown feed {feed!r}; known feeds: {', '.join(FEEDS)}", code=2)
-    if file is not None and live:
+    if file and live:
         raise _fail("use either --file or --live, not both", code=2)
     settings = _settings(home)
     try:
         with WriterLock(settings.lock_path, timeout_s=lock_timeout):
             con = open_work(settings)
             try:
-                outcome = ingest_feed(con, settings, feed, file=file, live=_mode(live) == "live")
+                outcome = ingest_feed(con, settings, feed, files=file or (), live=_mode(live) == "live")
             except FeedError:
                 # Loads are transactional: staging is as before and the failed batch is
                 # recorded, so publishing lets `status` and `quarantine` show why it failed.
@@ -512,6 +519,10 @@ def ingest(
             con.close()
             publish(settings)
     except (FeedError, LockTimeout) as error:
+        if isinstance(error, FilesFailed) and error.results:
+            # The files that did load are in staging (and published): say so before the failures.
+            partial = summarize_batches(feed, error.results, []) | count_files(error.results)
+            console.print(f"ingest {feed}: {_ingest_detail(partial)}")
         raise _fail(str(error)) from error
     console.print(f"ingest {feed}: {_ingest_detail(outcome)}")
     console.print("Run `infercast refresh` to rebuild marts and forecasts with it.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ import duckdb
 import polars as pl
 
 from flows.progress import report
+from sources.errors import FeedError
 from sources.registry import FEEDS, get_feed
 from transforms.tiers import DEFAULT_TIERS_FILE
 from warehouse.db import insert_frame
-from warehouse.ingest import ingest_bundled, ingest_file, ingest_live
+from warehouse.ingest import expand_paths, ingest_bundled, ingest_file, ingest_files, ingest_live
 from warehouse.load import BatchResult
 from warehouse.settings import Settings
 from warehouse.sqlfiles import read_sql
@@ -42,10 +44,13 @@ def ingest_feed(
     feed_id: str,
     *,
     file: Path | None = None,
+    files: Sequence[Path] = (),
     live: bool = False,
 ) -> dict[str, Any]:
-    """Load a feed: a file in its live format, or its bundled history (plus a live fetch if asked).
+    """Load a feed: files in its live format, or its bundled history (plus a live fetch if asked).
 
+    `file` and `files` name files or directories (a directory stands for the files in it);
+    several files load in one transaction, one batch each (warehouse.ingest.ingest_files).
     A live fetch that still fails after its retries leaves the feed's earlier data in place
     and is reported as a warning (the feed is stale); FeedError is raised for a payload that
     cannot be used at all.
@@ -53,15 +58,25 @@ def ingest_feed(
     feed = get_feed(feed_id)
     report(f"ingest {feed_id}")
     warnings: list[str] = []
-    if file is not None:
-        batches = [ingest_file(con, settings, feed, file)]
+    named = [*([file] if file is not None else []), *files]
+    if named:
+        paths = expand_paths(named)
+        if not paths:
+            raise FeedError("no files to load (the directory is empty)", feed=feed_id, source=str(named[0]))
+        if len(paths) == 1:
+            batches = [ingest_file(con, settings, feed, paths[0])]
+        else:
+            batches = ingest_files(con, settings, feed, paths)
     else:
         batches = ingest_bundled(con, settings, feed)
         if live and feed.endpoints:
             outcome = ingest_live(con, settings, feed)
             batches += outcome.batches
             warnings += outcome.stale
-    return summarize_batches(feed_id, batches, warnings)
+    summary = summarize_batches(feed_id, batches, warnings)
+    if named:
+        summary.update(count_files(batches))
+    return summary
 
 
 def summarize_batches(feed_id: str, batches: list[BatchResult], warnings: list[str]) -> dict[str, Any]:
@@ -76,6 +91,11 @@ def summarize_batches(feed_id: str, batches: list[BatchResult], warnings: list[s
         "rows_quarantined": sum(b.rows_quarantined for b in batches),
         "unchanged": all(b.status == "unchanged" for b in batches),
     }
+
+
+def count_files(batches: list[BatchResult]) -> dict[str, int]:
+    """How many files a load of named files took, and how many of them were unchanged."""
+    return {"files": len(batches), "files_unchanged": sum(b.status == "unchanged" for b in batches)}
 
 
 def default_feeds() -> list[str]:

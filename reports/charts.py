@@ -1,9 +1,8 @@
-"""Charts as inline SVG (vector in HTML and in PDF), drawn with matplotlib.
+"""Charts as SVG (vector in HTML and in PDF), drawn with matplotlib.
 
 Shared pieces live here: the figure setup, the forecast fan (80% and 95% bands around the
-median), date axes and the SVG serialisation; each report section draws its own chart with
-them. Text is drawn as paths, so the SVG needs no font, and ids are salted with a fixed
-string, so the same data gives the same bytes.
+median), date axes and the SVG serialisation (`Drawing`); each report section draws its own
+chart with them. Ids are salted with a fixed string, so the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 
@@ -24,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
 
 BENCHMARK_LABELS = {
     "mmlu": "MMLU",
@@ -50,7 +50,6 @@ FORECAST_ALPHA_80 = 0.28
 
 # Deterministic SVG output: fixed ids and no timestamp, so the same data renders the same.
 plt.rcParams["svg.hashsalt"] = "infercast"
-plt.rcParams["svg.fonttype"] = "path"
 plt.rcParams["font.size"] = 9
 plt.rcParams["axes.titlesize"] = 10
 plt.rcParams["axes.spines.top"] = False
@@ -66,13 +65,54 @@ def figure(width: float = 10.0, height: float = 4.2) -> tuple[Figure, Axes]:
     return fig, axis
 
 
-def to_svg(fig: Figure, *, tight: bool = True) -> str:
-    """The figure as an SVG element; `tight=False` keeps the figure's own margins (one draw instead of two)."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
+# "paths": glyphs become paths, so a browser needs no font (the HTML report). "text": text stays
+# text in DejaVu Sans, for WeasyPrint (the PDF), which lays out glyph paths several times slower
+# than text, and whose PDF then has searchable chart labels.
+TextMode = Literal["paths", "text"]
+SVG_FONTTYPE: dict[TextMode, str] = {"paths": "path", "text": "none"}
+
+
+class Drawing:
+    """A finished figure, serialised to SVG on demand, once per text mode, all cut to one bounding box.
+
+    The tight bounding box is measured once, so the screen and print SVGs frame the chart alike and
+    the second SVG costs one draw instead of two. `close()` releases the figure; SVGs already made
+    stay available.
+    """
+
+    def __init__(self, fig: Figure, *, tight: bool = True) -> None:
+        self._figure: Figure | None = fig
+        self._tight = tight
+        self._bbox: Bbox | None = None
+        self._svg: dict[TextMode, str] = {}
+
+    def svg(self, text: TextMode = "paths") -> str:
+        if text not in self._svg:
+            self._svg[text] = self._render(text)
+        return self._svg[text]
+
+    def _render(self, text: TextMode) -> str:
+        fig = self._figure
+        if fig is None:
+            raise RuntimeError(f"the chart was closed before its {text} SVG was made")
+        if self._tight and self._bbox is None:
+            fig.draw_without_rendering()
+            self._bbox = fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+        buffer = io.StringIO()
+        with plt.rc_context({"svg.fonttype": SVG_FONTTYPE[text]}):
+            fig.savefig(buffer, format="svg", bbox_inches=self._bbox, metadata={"Date": None})
+        markup = buffer.getvalue()
+        return markup[markup.index("<svg") :]
+
+    def close(self) -> None:
+        if self._figure is not None:
+            plt.close(self._figure)
+            self._figure = None
+
+
+def drawing(fig: Figure, *, tight: bool = True) -> Drawing:
+    """The finished figure; `tight=False` keeps the figure's own margins (no measuring draw)."""
+    return Drawing(fig, tight=tight)
 
 
 def draw_fan(axis: Axes, fan: pl.DataFrame, colour_: str, *, anchor: tuple[dt.date, float] | None = None) -> None:
@@ -110,6 +150,13 @@ def legend_below(axis: Axes, *, with_fan: bool = True, columns: int = 4) -> None
         fontsize=7.5,
         frameon=False,
     )
+
+
+def title(axis: Axes, text: str) -> None:
+    """The axes title, just above the axes. An explicit height turns off matplotlib's automatic
+    placement, which measures every y tick label again on each draw (about a third of a chart's
+    drawing time) to dodge x tick labels on top, which these charts never have."""
+    axis.set_title(text, y=1.0)
 
 
 def date_axis(axis: Axes, label: str = "date") -> None:
@@ -151,7 +198,7 @@ def last_point(days: Sequence[dt.date], values: Sequence[float]) -> tuple[dt.dat
     return pairs[-1] if pairs else None
 
 
-def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date | None = None) -> str:
+def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date | None = None) -> Drawing:
     """Small multiples, one panel per benchmark: each tier's index and its forecast fan."""
     benchmarks = [b for b in BENCHMARK_LABELS if b in set(index["benchmark"].to_list())]
     benchmarks += sorted(set(index["benchmark"].to_list()) - set(benchmarks))
@@ -169,7 +216,7 @@ def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date |
             axis.step(days, prices, where="post", color=line_colour, linewidth=1.5, label=f"≥ {label}")
             draw_fan(axis, values.filter(pl.col("series_id") == tier_id), line_colour, anchor=last_point(days, prices))
         axis.set_yscale("log")
-        axis.set_title(f"{BENCHMARK_LABELS.get(benchmark, benchmark)} tiers")
+        title(axis, f"{BENCHMARK_LABELS.get(benchmark, benchmark)} tiers")
         axis.set_ylabel("USD per 1M tokens (3:1 blend, log)")
         date_axis(axis, "month")
         if as_of is not None:
@@ -180,4 +227,4 @@ def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date |
     fig.legend(handles=fan_legend_handles(), loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 1.0))
     # Fixed spacing rather than tight_layout: a layout pass costs a full draw of six panels.
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.06, top=1 - 0.75 / (3.3 * rows), hspace=0.42, wspace=0.22)
-    return to_svg(fig, tight=False)
+    return drawing(fig, tight=False)

@@ -8,6 +8,7 @@ out_dir/tables/<schema>.<table>.csv|parquet
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -15,8 +16,8 @@ from typing import Any
 
 import duckdb
 
-from reports.html_report import render_html, write_html
-from reports.pdf_export import export_pdf
+from reports.html_report import build_report, write_html
+from reports.pdf_export import PdfJob
 from reports.table_export import export_tables
 from reports.xlsx_export import export_xlsx
 
@@ -38,7 +39,9 @@ def write_all_exports(
     """Write the requested formats of run `run_id` under `out_dir`; returns the paths per format.
 
     `feeds` is a list of {feed, citation, licence, family}. Unknown formats are refused before
-    anything is written. The HTML is rendered once and reused for the PDF.
+    anything is written. The report is built once (queries, charts) for both HTML and PDF. The PDF
+    is rendered in a child process (reports.pdf_export.PdfJob) while this one writes the rest, so
+    the order below puts the PDF's input first.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = sorted(set(wanted) - set(EXPORT_FORMATS))
@@ -47,20 +50,24 @@ def write_all_exports(
     generated = generated_at or dt.datetime.now(dt.UTC)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, list[Path]] = {}
-    if "html" in wanted or "pdf" in wanted:
-        html = render_html(con, run_id, feeds=feeds, generated_at=generated)
-        if "html" in wanted:
-            written["html"] = [write_html(out_dir / HTML_NAME, html)]
-        if "pdf" in wanted:
-            written["pdf"] = [export_pdf(html, out_dir / PDF_NAME)]
-    if "xlsx" in wanted:
-        credits = [
-            {"feed": str(f["feed"]), "citation": str(f["citation"]), "licence": str(f["licence"])} for f in feeds
-        ]
-        written["xlsx"] = [export_xlsx(con, out_dir / XLSX_NAME, run_id, credits, generated_at=generated)]
-    table_formats = [fmt for fmt in ("csv", "parquet") if fmt in wanted]
-    if table_formats:
-        paths = export_tables(con, out_dir / TABLES_DIR, run_id, formats=table_formats)
-        for fmt in table_formats:
-            written[fmt] = [path for path in paths if path.suffix == f".{fmt}"]
+    with contextlib.ExitStack() as stack:
+        pdf = stack.enter_context(PdfJob(out_dir / PDF_NAME)) if "pdf" in wanted else None
+        if "html" in wanted or pdf is not None:
+            with build_report(con, run_id, feeds=feeds, generated_at=generated) as report:
+                if pdf is not None:
+                    pdf.submit(report.html("print"))
+                if "html" in wanted:
+                    written["html"] = [write_html(out_dir / HTML_NAME, report.html("screen"))]
+        if "xlsx" in wanted:
+            credits = [
+                {"feed": str(f["feed"]), "citation": str(f["citation"]), "licence": str(f["licence"])} for f in feeds
+            ]
+            written["xlsx"] = [export_xlsx(con, out_dir / XLSX_NAME, run_id, credits, generated_at=generated)]
+        table_formats = [fmt for fmt in ("csv", "parquet") if fmt in wanted]
+        if table_formats:
+            paths = export_tables(con, out_dir / TABLES_DIR, run_id, formats=table_formats)
+            for fmt in table_formats:
+                written[fmt] = [path for path in paths if path.suffix == f".{fmt}"]
+        if pdf is not None:
+            written["pdf"] = [pdf.wait()]
     return {fmt: written[fmt] for fmt in wanted}

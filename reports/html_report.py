@@ -4,15 +4,21 @@
 cover with the data vintage, executive summary, warnings, one section per forecast family,
 scenarios, claims, forecast accuracy, methodology and sources. A section whose tables are empty
 for the run says "not available for this run: <reason>" instead of failing.
+
+`build_report` does the work once and renders it for either medium: "screen" (the HTML file) or
+"print" (the input of the PDF: the same document, with each chart an SVG image whose text is
+text; see reports.charts.Drawing).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Literal
 
 import duckdb
 import jinja2
@@ -33,10 +39,25 @@ def _not_available(reason: str | None) -> Markup:
     return Markup('<p class="na">{}: {}.</p>').format(NOT_AVAILABLE, (reason or "no data").rstrip("."))
 
 
+Media = Literal["screen", "print"]
+
+
 def _chart(chart: Chart) -> Markup:
     return Markup('<figure class="chart" aria-label="{}">{}</figure>\n<p class="source">{}</p>').format(
-        chart.description, Markup(chart.svg), chart.source
+        chart.description, Markup(chart.drawing.svg("paths")), chart.source
     )
+
+
+def _print_chart(chart: Chart) -> Markup:
+    # An <img>, not inline SVG: WeasyPrint would otherwise run the page's CSS cascade over every
+    # SVG node as if it were HTML (slow, and a warning per SVG style attribute it does not know).
+    data = base64.b64encode(chart.drawing.svg("text").encode("utf-8")).decode("ascii")
+    return Markup(
+        '<figure class="chart"><img src="data:image/svg+xml;base64,{}" alt="{}"></figure>\n<p class="source">{}</p>'
+    ).format(data, chart.description, chart.source)
+
+
+CHART_MARKUP = {"screen": _chart, "print": _print_chart}
 
 
 def _environment() -> jinja2.Environment:
@@ -80,7 +101,49 @@ def build_sections(ctx: ReportContext) -> list[Section]:
     return sections
 
 
-def render_html(
+def _charts(sections: Sequence[Section]) -> list[Chart]:
+    return [value for section in sections for value in section.data.values() if isinstance(value, Chart)]
+
+
+class Report:
+    """A run's report, built once (queries run, charts drawn) and rendered per medium.
+
+    Chart figures stay open until `close()` (or the end of a `with` block), so each medium's SVG
+    is made only when that medium is rendered.
+    """
+
+    def __init__(self, ctx: ReportContext, sections: list[Section]) -> None:
+        self.ctx = ctx
+        self.sections = sections
+
+    def html(self, media: Media = "screen") -> str:
+        return (
+            _environment()
+            .get_template("report.html.j2")
+            .render(
+                title=TITLE,
+                run=self.ctx.run,
+                generated_line=f"generated at {self.ctx.generated_at:%Y-%m-%d %H:%M} UTC",
+                sections=self.sections,
+                citation=self.ctx.citation,
+                chart=CHART_MARKUP[media],
+            )
+        )
+
+    def close(self) -> None:
+        for chart in _charts(self.sections):
+            chart.drawing.close()
+
+    def __enter__(self) -> Report:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def build_report(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     *,
@@ -88,8 +151,8 @@ def render_html(
     generated_at: dt.datetime | None = None,
     citation: str | None = None,
     licence: str | None = None,
-) -> str:
-    """The report for forecast run `run_id`.
+) -> Report:
+    """The report for forecast run `run_id`, ready to render; close it (or use `with`) when done.
 
     `feeds` lists {feed, citation, licence, family} for every feed the pipeline knows (see
     sources.registry.FEEDS). `citation`/`licence` are the older single-feed form (credited to
@@ -102,17 +165,24 @@ def render_html(
     generated = generated_at or dt.datetime.now(dt.UTC)
     ctx = ReportContext(con=con, run=load_run(con, run_id), feeds=feed_infos(feeds), generated_at=generated)
     sections = build_sections(ctx)
-    return (
-        _environment()
-        .get_template("report.html.j2")
-        .render(
-            title=TITLE,
-            run=ctx.run,
-            generated_line=f"generated at {generated:%Y-%m-%d %H:%M} UTC",
-            sections=sections,
-            citation=ctx.citation,
-        )
-    )
+    return Report(ctx, sections)
+
+
+def render_html(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    feeds: Sequence[Mapping[str, Any]] | None = None,
+    generated_at: dt.datetime | None = None,
+    citation: str | None = None,
+    licence: str | None = None,
+    media: Media = "screen",
+) -> str:
+    """The report for forecast run `run_id` as HTML for `media` (see `build_report`)."""
+    with build_report(
+        con, run_id, feeds=feeds, generated_at=generated_at, citation=citation, licence=licence
+    ) as report:
+        return report.html(media)
 
 
 def write_html(path: Path, html: str) -> Path:
@@ -123,4 +193,4 @@ def write_html(path: Path, html: str) -> Path:
     return path
 
 
-__all__ = ["TITLE", "build_sections", "latest_run_id", "render_html", "write_html"]
+__all__ = ["TITLE", "Report", "build_report", "build_sections", "latest_run_id", "render_html", "write_html"]

@@ -2,18 +2,37 @@
 
 Page size, footer ("page N of M") and the contents' page-number leaders are print CSS in the
 template (`@page`, `@media print`). The contents list is built here from the h2 headings and
-inserted before the first one, so the HTML on screen carries none of it. Charts are inline SVG,
-which WeasyPrint draws as vector paths (no raster image in the PDF).
+inserted before the first one, so the HTML on screen carries none of it. Charts are SVG (in the
+print HTML, SVG images: reports.html_report), which WeasyPrint draws as vector paths and text (no
+raster image in the PDF).
+
+`PdfJob` renders in a child process (`python -m reports.pdf_export PATH`, HTML on stdin), so the
+PDF, the slowest export, runs beside the others.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import html as html_lib
+import logging
 import os
 import re
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+LOGGER = logging.getLogger(__name__)
+CANCEL_GRACE_S = 5.0
+ERROR_TAIL_CHARS = 4000
+# Logged by WeasyPrint for every font where the system lacks libharfbuzz-subset: a note on the
+# machine's setup (font subsetting then takes longer), not on the report.
+HARFBUZZ_NOTE = "instead of HarfBuzz-Subset"
+# The project root, so the child imports this checkout's `reports` whatever its working directory.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<body>.*?)</h2>", re.DOTALL | re.IGNORECASE)
 ID_ATTR = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -97,3 +116,98 @@ def export_pdf(html: str, path: Path, *, base_url: str | None = None) -> Path:
     finally:
         temp.unlink(missing_ok=True)
     return path
+
+
+class PdfExportError(RuntimeError):
+    """The PDF child process failed; the message ends with what it printed."""
+
+
+class PdfJob:
+    """`export_pdf` in a child process: start it, `submit` the HTML, then `wait` for the file.
+
+    WeasyPrint is pure Python and keeps the GIL for seconds, so a thread would not run beside the
+    XLSX export; a process does. The child starts at once and imports WeasyPrint while the caller
+    is still drawing the report. Use it as a context manager (or call `cancel`) so that a caller
+    that fails before `wait` does not leave the child behind.
+    """
+
+    def __init__(self, path: Path, *, base_url: str | None = None) -> None:
+        self.path = path
+        env = dict(os.environ)
+        env.setdefault("SOURCE_DATE_EPOCH", "0")  # see _fixed_font_timestamps
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+        command = [sys.executable, "-m", "reports.pdf_export", str(path)]
+        if base_url is not None:
+            command += ["--base-url", base_url]
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+        )
+        self._sender: threading.Thread | None = None
+        self._stderr = b""
+
+    def submit(self, html: str) -> None:
+        """Hand the HTML over; returns at once (the child reads it only once WeasyPrint is imported)."""
+        if self._sender is not None:
+            raise RuntimeError("the PDF job already has its HTML")
+        self._sender = threading.Thread(target=self._communicate, args=(html.encode("utf-8"),), daemon=True)
+        self._sender.start()
+
+    def _communicate(self, data: bytes) -> None:
+        # A child that died early leaves a broken pipe, which communicate() ignores; wait() reports it.
+        _, self._stderr = self._process.communicate(data)
+
+    def wait(self) -> Path:
+        """The PDF's path once the child has written it; PdfExportError if it failed."""
+        if self._sender is None:
+            raise RuntimeError("submit the HTML before waiting for the PDF")
+        self._sender.join()
+        returncode = self._process.wait()
+        messages = self._stderr.decode("utf-8", "replace").strip()
+        if returncode != 0:
+            detail = messages[-ERROR_TAIL_CHARS:] or "no output"
+            raise PdfExportError(f"the PDF export failed (exit code {returncode}): {detail}")
+        for line in dict.fromkeys(messages.splitlines()):
+            LOGGER.warning("PDF export: %s", line)
+        return self.path
+
+    def cancel(self) -> None:
+        """Stop the child if it is still running (it then leaves no file); a PDF already written stays."""
+        if self._process.poll() is None:
+            self._process.terminate()  # the child exits through its finally blocks: no temp file left
+            try:
+                self._process.wait(timeout=CANCEL_GRACE_S)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+        if self._sender is None:
+            self._process.communicate()
+        else:
+            self._sender.join()
+
+    def __enter__(self) -> PdfJob:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.cancel()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Child side of PdfJob: import WeasyPrint, read the HTML from stdin, write the PDF."""
+    parser = argparse.ArgumentParser(prog="python -m reports.pdf_export", description=main.__doc__)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--base-url")
+    args = parser.parse_args(argv)
+    # SystemExit unwinds through export_pdf's finally, which removes its temp file.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(128 + signal.SIGTERM))
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("weasyprint").addFilter(lambda record: HARFBUZZ_NOTE not in record.getMessage())
+    import weasyprint  # noqa: F401  (before the HTML arrives: the caller is still drawing it)
+
+    html = sys.stdin.buffer.read().decode("utf-8")
+    if not html:
+        return 2  # the caller gave up before sending anything
+    export_pdf(html, args.path, base_url=args.base_url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

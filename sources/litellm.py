@@ -48,6 +48,7 @@ Choices made when parsing (a user reading prices should know them):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -58,9 +59,9 @@ from sources.epoch_prices import blended_3to1
 from sources.errors import FeedError, StructuralError
 from sources.identity import canonical_model_id
 from sources.jsonio import decode_json, is_storable_text
-from sources.model_rows import ModelObservation, model_rows
+from sources.model_rows import OBSERVATION_COLUMNS, ModelObservation, model_frames, observation_frame
 from sources.per_token import is_free, usd_per_mtok
-from sources.schemas import frame_from_records
+from sources.schemas import PRICE_COLUMNS
 from sources.values import ValueParseError
 
 FEED_ID = "litellm"
@@ -133,28 +134,56 @@ class Entry:
     supports_reasoning: bool | None
 
 
+@dataclass
+class EntryColumns:
+    """The kept entries of a price file column by column (entry i is the i-th of each list).
+
+    A daily file has thousands of entries: columns turned into frames at once cost a
+    fraction of an object or a dict per entry.
+    """
+
+    rows: list[int]
+    keys: list[str]
+    providers: list[str]
+    modes: list[str]
+    prices: dict[str, list[float | None]]  # role -> USD per 1M tokens
+    supports_reasoning: list[bool | None]
+
+
+_PRICE_FIELD_NAMES = tuple(PRICE_FIELDS)
+
+
 def parse(payload: bytes, source: str, observed_on: dt.date) -> dict[str, pl.DataFrame]:
     """Canonical `token_prices`, `models` and `model_aliases` frames of one price file."""
-    entries = read_entries(payload, source)
-    prices = []
-    for entry in entries:
-        where = entry_location(source, entry)
-        record = price_record(entry.key, entry.provider, entry.prices, observed_on, entry.row, where)
-        if record is not None:
-            prices.append(record)
-    models, aliases = models_and_aliases(
-        model_observation(entry.key, entry.provider, entry.supports_reasoning, entry.row, entry_location(source, entry))
-        for entry in entries
+    entries = read_columns(payload, source)
+    where = [_location(source, row, key) for row, key in zip(entries.rows, entries.keys, strict=True)]
+    # One polars query per frame, run together: small frames cost more in calls than in work.
+    prices, models, aliases = pl.collect_all(
+        [_price_frame(entries, where, observed_on), *_models_and_aliases(entries, where)]
     )
-    return {
-        "token_prices": frame_from_records(prices, "token_prices"),
-        "models": models,
-        "model_aliases": aliases,
-    }
+    return {"token_prices": prices, "models": models, "model_aliases": aliases}
 
 
 def read_entries(payload: bytes, source: str) -> list[Entry]:
     """The chat/completion/responses entries of a price file, values checked and converted."""
+    c = read_columns(payload, source)
+    return [
+        Entry(
+            row=row,
+            key=key,
+            provider=provider,
+            mode=mode,
+            prices={role: values[i] for role, values in c.prices.items()},
+            supports_reasoning=flag,
+        )
+        for i, (row, key, provider, mode, flag) in enumerate(
+            zip(c.rows, c.keys, c.providers, c.modes, c.supports_reasoning, strict=True)
+        )
+    ]
+
+
+def read_columns(payload: bytes, source: str) -> EntryColumns:
+    """`read_entries`, as columns."""
     document = decode_json(payload, feed=FEED_ID, source=source)
     if not isinstance(document, dict):
         raise StructuralError(
@@ -162,54 +191,109 @@ def read_entries(payload: bytes, source: str) -> list[Entry]:
             feed=FEED_ID,
             source=source,
         )
+    entries: list[tuple[Any, ...]] = []
     models_listed = 0
-    entries = []
     for row, (key, value) in enumerate(document.items(), start=1):
         if key == DOCUMENTATION_KEY or not isinstance(value, dict):
             continue
         models_listed += 1
-        entry = _entry(row, key, value, source)
-        if entry is not None:
-            entries.append(entry)
+        mode = value.get("mode")
+        if mode not in KEPT_MODES:
+            if mode is not None and not isinstance(mode, str):
+                raise _entry_error(source, row, key, f"mode is {mode!r}, expected text", "mode")
+            continue
+        if not key.strip() or not (key.isascii() or is_storable_text(key)):
+            raise _entry_error(source, row, key, "the model key is empty or not valid text", "key")
+        provider = value.get("litellm_provider")
+        if provider is None or provider == "":
+            provider = "unspecified"
+        elif not isinstance(provider, str) or not (provider.isascii() or is_storable_text(provider)):
+            raise _entry_error(source, row, key, f"litellm_provider is {provider!r}, expected text", "litellm_provider")
+        try:
+            prices = [usd_per_mtok(value.get(name)) for name in _PRICE_FIELD_NAMES]
+        except ValueParseError:
+            raise _price_error(value, source, row, key) from None
+        flag = value.get("supports_reasoning")
+        if flag is not None and not isinstance(flag, bool):
+            flag = parse_flag(flag, "supports_reasoning", functools.partial(_entry_error, source, row, key))
+        entries.append((row, key, provider, mode, flag, *prices))
     if not models_listed:
         raise StructuralError(
             "not a LiteLLM price file: no model entries (objects keyed by model name)",
             feed=FEED_ID,
             source=source,
         )
-    return entries
-
-
-def _entry(row: int, key: str, value: dict[str, Any], source: str) -> Entry | None:
-    def fail(message: str, field: str) -> FeedError:
-        return FeedError(f"model {key!r}: {message}", feed=FEED_ID, source=source, row=row, field=field)
-
-    mode = value.get("mode")
-    if mode is not None and not isinstance(mode, str):
-        raise fail(f"mode is {mode!r}, expected text", "mode")
-    if mode not in KEPT_MODES:
-        return None
-    if not key.strip() or not is_storable_text(key):
-        raise fail("the model key is empty or not valid text", "key")
-    provider = value.get("litellm_provider")
-    if provider is None or provider == "":
-        provider = "unspecified"
-    if not isinstance(provider, str) or not is_storable_text(provider):
-        raise fail(f"litellm_provider is {provider!r}, expected text", "litellm_provider")
-    prices: dict[str, float | None] = {}
-    for field, role in PRICE_FIELDS.items():
-        try:
-            prices[role] = usd_per_mtok(value.get(field))
-        except ValueParseError as exc:
-            raise fail(str(exc), field) from None
-    return Entry(
-        row=row,
-        key=key,
-        provider=provider,
-        mode=mode,
-        prices=prices,
-        supports_reasoning=parse_flag(value.get("supports_reasoning"), "supports_reasoning", fail),
+    # One tuple per entry while reading, turned into columns at once.
+    columns: list[list[Any]] = (
+        [list(c) for c in zip(*entries, strict=True)] if entries else [[] for _ in range(5 + len(PRICE_FIELDS))]
     )
+    return EntryColumns(
+        rows=columns[0],
+        keys=columns[1],
+        providers=columns[2],
+        modes=columns[3],
+        supports_reasoning=columns[4],
+        prices=dict(zip(PRICE_FIELDS.values(), columns[5:], strict=True)),
+    )
+
+
+def _price_error(value: dict[str, Any], source: str, row: int, key: str) -> FeedError:
+    """The error naming the first price field of the entry that is not a price."""
+    for name in _PRICE_FIELD_NAMES:
+        try:
+            usd_per_mtok(value.get(name))
+        except ValueParseError as exc:
+            return _entry_error(source, row, key, str(exc), name)
+    raise AssertionError("no price field failed")  # pragma: no cover
+
+
+def _entry_error(source: str, row: int, key: str, message: str, field: str) -> FeedError:
+    return FeedError(f"model {key!r}: {message}", feed=FEED_ID, source=source, row=row, field=field)
+
+
+def _price_frame(c: EntryColumns, where: list[str], observed_on: dt.date) -> pl.LazyFrame:
+    """The `token_prices` rows of the entries that are market token prices, as `price_record` decides."""
+    entries = pl.LazyFrame(
+        {
+            "provider": c.providers,
+            "model": c.keys,
+            **{f"{role}_usd_per_mtok": values for role, values in c.prices.items()},
+            "source_row": c.rows,
+            "where": where,
+        },
+        schema={
+            "provider": pl.String,
+            "model": pl.String,
+            **{f"{role}_usd_per_mtok": pl.Float64 for role in c.prices},
+            "source_row": pl.Int64,
+            "where": pl.String,
+        },
+    )
+    input_usd, output_usd = pl.col("input_usd_per_mtok"), pl.col("output_usd_per_mtok")
+    reasoning = pl.col("reasoning_usd_per_mtok")
+    priced = input_usd.is_not_null() | output_usd.is_not_null()
+    free = (input_usd.is_null() | (input_usd == 0.0)) & (output_usd.is_null() | (output_usd == 0.0))  # is_free
+    return (
+        entries.filter(priced & ~free & ~pl.col("model").str.ends_with(FREE_VARIANT_SUFFIX))
+        .with_columns(
+            source=pl.lit(SOURCE, pl.String),
+            model_version=pl.lit("", pl.String),
+            observed_on=pl.lit(observed_on, pl.Date),
+            # blended_3to1: the same operations in the same order, so the same doubles.
+            blended_usd_per_mtok=pl.when(input_usd.is_not_null() & output_usd.is_not_null()).then(
+                (3.0 * input_usd + output_usd) / 4.0
+            ),
+            reasoning_usd_per_mtok=pl.when(reasoning != 0.0).then(reasoning),  # 0: not priced apart from output
+            provenance=pl.col("where") + f"; {LICENCE}",
+        )
+        .select([pl.col(name).cast(dtype) for name, dtype in PRICE_COLUMNS.items()])
+    )
+
+
+def _is_market_price(key: str, input_usd: float | None, output_usd: float | None) -> bool:
+    if input_usd is None and output_usd is None:
+        return False
+    return not (is_free(input_usd, output_usd) or key.endswith(FREE_VARIANT_SUFFIX))
 
 
 def parse_flag(value: object, field: str, fail: Callable[[str, str], FeedError]) -> bool | None:
@@ -231,9 +315,7 @@ def price_record(
 ) -> dict[str, Any] | None:
     """A `token_prices` record, or None for an entry that is not a market token price."""
     input_usd, output_usd = prices.get("input"), prices.get("output")
-    if input_usd is None and output_usd is None:
-        return None
-    if is_free(input_usd, output_usd) or key.endswith(FREE_VARIANT_SUFFIX):
+    if not _is_market_price(key, input_usd, output_usd):
         return None
     return {
         "source": SOURCE,
@@ -273,14 +355,44 @@ def models_and_aliases(observations: Iterable[ModelObservation]) -> tuple[pl.Dat
     A model's name (and the row its provenance cites) is its most canonical key: the key
     that is the model id itself ("gpt-4o"), else a provider-less key, else the first seen.
     """
-    ordered = sorted(observations, key=lambda o: (o.alias != o.model_id, "/" in o.alias))
-    models, aliases = model_rows(ordered, source=SOURCE, feed=FEED_ID, licence=LICENCE)
-    return frame_from_records(models, "models"), frame_from_records(aliases, "model_aliases")
+    models, aliases = pl.collect_all(_model_frames(observation_frame(observations).lazy()))
+    return models, aliases
+
+
+def _models_and_aliases(c: EntryColumns, where: list[str]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """`models_and_aliases` of the entries' `model_observation`s, built column by column."""
+    flags = c.supports_reasoning
+    observations = pl.LazyFrame(
+        {
+            "alias": c.keys,
+            "model_id": [canonical_model_id(key) for key in c.keys],
+            "model_name": c.keys,
+            "source_row": c.rows,
+            "where": where,
+            "organization": [_ORGANIZATION_BY_PROVIDER.get(provider, "") for provider in c.providers],
+            "released_on": [None] * len(c.keys),
+            "is_reasoning": flags,
+            "reasoning_mode": ["none" if flag is False else None for flag in flags],
+        },
+        schema=OBSERVATION_COLUMNS,
+    )
+    return _model_frames(observations)
+
+
+def _model_frames(observations: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    alias, model_id = pl.col("alias"), pl.col("model_id")
+    # A stable sort, as sorted() is: keys in file order within each kind.
+    ordered = observations.sort([alias != model_id, alias.str.contains("/", literal=True)], maintain_order=True)
+    return model_frames(ordered, source=SOURCE, feed=FEED_ID, licence=LICENCE)
 
 
 def entry_location(source: str, entry: Entry) -> str:
     """Provenance of an entry (without the licence): the file, the entry number and the key."""
-    return f"LiteLLM model_prices_and_context_window.json ({source}), entry {entry.row} {entry.key!r}"
+    return _location(source, entry.row, entry.key)
+
+
+def _location(source: str, row: int, key: str) -> str:
+    return f"LiteLLM model_prices_and_context_window.json ({source}), entry {row} {key!r}"
 
 
 def _json_kind(value: object) -> str:

@@ -51,9 +51,9 @@ from sources.epoch_prices import blended_3to1
 from sources.errors import FeedError, StructuralError
 from sources.identity import canonical_model_id
 from sources.jsonio import decode_json, is_storable_text
-from sources.model_rows import ModelObservation, model_rows
+from sources.model_rows import ModelObservation, model_frames, observation_frame
 from sources.per_token import is_free, usd_per_mtok
-from sources.schemas import frame_from_records
+from sources.schemas import PRICE_COLUMNS
 from sources.values import ValueParseError
 
 FEED_ID = "openrouter"
@@ -85,15 +85,13 @@ def parse(payload: bytes, source: str, observed_on: dt.date) -> dict[str, pl.Dat
             feed=FEED_ID,
             source=source,
         )
-    prices: list[dict[str, Any]] = []
+    prices: dict[str, list[Any]] = {name: [] for name in _PRICE_ROW}
     observations: list[tuple[bool, ModelObservation]] = []
     for row, entry in enumerate(data, start=1):
-        parsed = _entry(row, entry, source, observed_on)
+        parsed = _entry(row, entry, source, prices)
         if parsed is None:
             continue
-        price, observation, has_variant = parsed
-        if price is not None:
-            prices.append(price)
+        observation, has_variant = parsed
         observations.append((has_variant, observation))
     # Plain ids first, so a model's name and row come from "x/y", not from "x/y:free".
     plain = [o for variant, o in observations if not variant]
@@ -105,18 +103,38 @@ def parse(payload: bytes, source: str, observed_on: dt.date) -> dict[str, pl.Dat
         for variant, o in observations
         if variant
     ]
-    ordered = plain + variants
-    models, aliases = model_rows(ordered, source=SOURCE, feed=FEED_ID, licence=LICENCE)
-    return {
-        "token_prices": frame_from_records(prices, "token_prices"),
-        "models": frame_from_records(models, "models"),
-        "model_aliases": frame_from_records(aliases, "model_aliases"),
-    }
+    models, aliases = model_frames(
+        observation_frame(plain + variants).lazy(), source=SOURCE, feed=FEED_ID, licence=LICENCE
+    )
+    token_prices = (
+        pl.LazyFrame(prices, schema={name: PRICE_COLUMNS[name] for name in _PRICE_ROW})
+        .with_columns(
+            source=pl.lit(SOURCE, pl.String),
+            provider=pl.lit(PROVIDER, pl.String),
+            model_version=pl.lit("", pl.String),
+            observed_on=pl.lit(observed_on, pl.Date),
+        )
+        .select(list(PRICE_COLUMNS))
+    )
+    frames = pl.collect_all([token_prices, models, aliases])
+    return dict(zip(("token_prices", "models", "model_aliases"), frames, strict=True))
 
 
-def _entry(
-    row: int, entry: object, source: str, observed_on: dt.date
-) -> tuple[dict[str, Any] | None, ModelObservation, bool] | None:
+# The columns of a `token_prices` row that vary between entries (the others are constants).
+_PRICE_ROW = (
+    "model",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "blended_usd_per_mtok",
+    "cached_input_usd_per_mtok",
+    "reasoning_usd_per_mtok",
+    "source_row",
+    "provenance",
+)
+
+
+def _entry(row: int, entry: object, source: str, prices: dict[str, list[Any]]) -> tuple[ModelObservation, bool] | None:
+    """What one entry says; its `token_prices` row, if it has one, is appended to `prices`."""
     model_id = entry.get("id") if isinstance(entry, dict) else None
 
     def fail(message: str, field: str | None) -> FeedError:
@@ -131,7 +149,7 @@ def _entry(
         return None
     base, _, variant = model_id.partition(":")
     where = f"OpenRouter /api/v1/models ({source}), entry {row} {model_id!r}"
-    price = _price_record(entry.get("pricing"), model_id, variant, observed_on, row, where, fail)
+    price = _price_row(entry.get("pricing"), model_id, variant, row, where, fail)
     is_reasoning, reasoning_mode = _reasoning(entry, fail)
     name = entry.get("name")
     if name is not None and (not isinstance(name, str) or not is_storable_text(name)):
@@ -147,7 +165,10 @@ def _entry(
         is_reasoning=is_reasoning,
         reasoning_mode=reasoning_mode,
     )
-    return price, observation, bool(variant)
+    if price is not None:  # only now: an entry that fails a later check adds no price row
+        for name, value in zip(_PRICE_ROW, price, strict=True):
+            prices[name].append(value)
+    return observation, bool(variant)
 
 
 def _outputs_text(architecture: object, fail: Any) -> bool:
@@ -166,15 +187,15 @@ def _outputs_text(architecture: object, fail: Any) -> bool:
     return "text" in (o.strip().lower() for o in outputs)
 
 
-def _price_record(
+def _price_row(
     pricing: object,
     model_id: str,
     variant: str,
-    observed_on: dt.date,
     row: int,
     where: str,
     fail: Any,
-) -> dict[str, Any] | None:
+) -> tuple[Any, ...] | None:
+    """The entry's varying `token_prices` values (in `_PRICE_ROW` order), or None for no list price."""
     if pricing is None:
         return None
     if not isinstance(pricing, dict):
@@ -194,20 +215,16 @@ def _price_record(
         return None
     if variant in NOT_LIST_PRICE_VARIANTS or is_free(input_usd, output_usd):
         return None
-    return {
-        "source": SOURCE,
-        "provider": PROVIDER,
-        "model": model_id,
-        "model_version": "",
-        "observed_on": observed_on,
-        "input_usd_per_mtok": input_usd,
-        "output_usd_per_mtok": output_usd,
-        "blended_usd_per_mtok": blended_3to1(input_usd, output_usd),
-        "cached_input_usd_per_mtok": prices["cached_input"],
-        "reasoning_usd_per_mtok": prices["reasoning"] or None,  # "0": not priced apart from output
-        "source_row": row,
-        "provenance": f"{where}; {LICENCE}",
-    }
+    return (
+        model_id,
+        input_usd,
+        output_usd,
+        blended_3to1(input_usd, output_usd),
+        prices["cached_input"],
+        prices["reasoning"] or None,  # "0": not priced apart from output
+        row,
+        f"{where}; {LICENCE}",
+    )
 
 
 def _reasoning(entry: dict[str, Any], fail: Any) -> tuple[bool | None, str | None]:

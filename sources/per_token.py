@@ -9,6 +9,7 @@ contract's plausibility cap quarantines it instead of the parser hiding a unit e
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import Decimal, InvalidOperation
 
@@ -21,6 +22,17 @@ def usd_per_mtok(value: object) -> float | None:
     """USD per 1M tokens from a USD-per-token JSON value (number or numeric string); null -> None."""
     if value is None:
         return None
+    kind = type(value)
+    # A price file repeats a few hundred distinct values thousands of times, and the Decimal
+    # conversion dominates parsing. Only exact str/int/float values are cached: bools and
+    # containers must still be refused (and containers are unhashable), and a float zero is
+    # not, because 0.0 and -0.0 are one cache key but convert to differently signed zeros.
+    if kind is str or kind is int or (kind is float and value != 0.0):
+        return _cached_usd_per_mtok(value)
+    return _usd_per_mtok(value)
+
+
+def _usd_per_mtok(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueParseError(f"not a price: {value!r} (expected a number of USD per token)")
     if isinstance(value, float):
@@ -41,6 +53,11 @@ def usd_per_mtok(value: object) -> float | None:
     if not math.isfinite(converted):
         raise ValueParseError(f"price out of range: {value!r}")
     return converted
+
+
+# typed: 1 and 1.0 (equal, same hash) are kept apart, so a cached result never depends on
+# which spelling of a value came first.
+_cached_usd_per_mtok = functools.lru_cache(maxsize=65536, typed=True)(_usd_per_mtok)
 
 
 def is_free(input_usd: float | None, output_usd: float | None) -> bool:

@@ -8,7 +8,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
 from pathlib import Path
+
+# Level 1 compresses a JSON price file about 6x faster than level 9 for archives about 1.5x
+# larger (0.11 vs 0.075 of the payload): archiving was a tenth of ingest time, and the
+# archive is kept for inspection and replays, not read on any hot path.
+COMPRESS_LEVEL = 1
 
 
 def sha256_of(payload: bytes) -> str:
@@ -20,15 +26,19 @@ def archive_path(archive_dir: Path, feed_id: str, digest: str) -> Path:
 
 
 def store(archive_dir: Path, feed_id: str, payload: bytes) -> tuple[str, Path]:
-    """Store the payload if new; returns (sha256, path). Writes are atomic (temp + rename)."""
+    """Store the payload if new; returns (sha256, path). Writes are atomic (temp + rename).
+
+    Safe to call from several threads at once, even for the same payload.
+    """
     digest = sha256_of(payload)
     path = archive_path(archive_dir, feed_id, digest)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".tmp{os.getpid()}")
-        # mtime=0 keeps the archive byte-identical for identical payloads.
-        with open(temp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-            gz.write(payload)
+        # One temp file per thread: two threads storing one payload must not share a file.
+        temp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
+        # mtime=0 and no file name in the header keep the archive byte-identical for identical
+        # payloads.
+        temp.write_bytes(gzip.compress(payload, compresslevel=COMPRESS_LEVEL, mtime=0))
         os.replace(temp, path)
     return digest, path
 

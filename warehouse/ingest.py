@@ -6,7 +6,8 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,15 @@ import polars as pl
 from sources.errors import FeedError
 from sources.registry import Feed
 from sources.snapshot import read_canonical, snapshot_files
+from warehouse import archive
 from warehouse.fetch_state import EndpointState, load_state, record_failure, record_success
-from warehouse.load import BatchResult, load_batch, record_failed_batch
+from warehouse.load import BatchResult, Payload, load_batch, load_batches, record_failed_batch
 from warehouse.settings import Settings
+
+# Files are parsed and validated in groups of about this many payload bytes: large enough that
+# fixed costs per statement and per check are spread over many files, small enough to keep a
+# group's frames (several times the payload size) well within memory.
+GROUP_BYTES = 64 * 1024 * 1024
 
 
 def _now() -> dt.datetime:
@@ -56,12 +63,138 @@ def vintage_date(path: Path) -> dt.date:
 
 def ingest_file(con: duckdb.DuckDBPyConnection, settings: Settings, feed: Feed, path: Path) -> BatchResult:
     """Load a file in the feed's live format (e.g. a newer download saved by hand)."""
-    source = str(path)
     try:
-        payload = path.read_bytes()
-    except OSError as exc:
-        raise FeedError(f"cannot read the file: {exc.strerror}", feed=feed.feed_id, source=source) from exc
-    return parse_and_load(con, settings, feed, source, payload, vintage_date(path))
+        (result,) = ingest_files(con, settings, feed, [path])
+    except FilesFailed as failed:
+        raise failed.errors[0] from None
+    return result
+
+
+class FilesFailed(FeedError):
+    """Some files of a load could not be loaded (each is recorded as a failed batch); the others were."""
+
+    def __init__(self, feed_id: str, errors: list[FeedError], results: list[BatchResult], files: int) -> None:
+        self.errors = errors
+        self.results = results
+        shown = "; ".join(str(error) for error in errors[:5])
+        more = f"; and {len(errors) - 5} more (see meta.ingest_batches)" if len(errors) > 5 else ""
+        others = files - len(errors)
+        super().__init__(
+            f"{len(errors)} of {files} files failed ({others} loaded or unchanged): {shown}{more}", feed=feed_id
+        )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """The files named: a directory stands for the files directly in it (not hidden), by name."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection, settings: Settings, feed: Feed, paths: Sequence[Path]
+) -> list[BatchResult]:
+    """Load files in the feed's live format, one batch per file, in one transaction.
+
+    Each file is its own batch, as if loaded one after another with `ingest_file`: its own
+    meta.ingest_batches row, provenance, quarantine gate and unchanged-payload check, and a
+    file that cannot be parsed or is rejected is recorded as a failed batch while the others
+    load; `FilesFailed` then says which failed and why. Any other error rolls the whole load
+    back.
+
+    Files go in groups: a group's payloads are validated together and each table gets one
+    insert. While one group is validated and inserted (polars and DuckDB, which release the
+    GIL), the next is parsed (Python), and payloads are archived on a third thread (zlib and
+    hashlib release it too). Groups are loaded strictly in order, so each sees the batches
+    of the groups before it, as one-by-one loading would.
+    """
+    results: list[BatchResult] = []
+    errors: dict[int, FeedError] = {}  # by file position, so they are reported in file order
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="infercast-archive") as archiver,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="infercast-load") as loader,
+    ):
+        loading: Future[list[tuple[int, BatchResult]]] | None = None
+        con.execute("begin transaction")
+        try:
+            for group in _groups(feed, paths):
+                positions: list[int] = []
+                payloads: list[Payload] = []
+                for position, path, payload in group:
+                    if isinstance(payload, FeedError):
+                        errors[position] = payload
+                        continue
+                    stored = archiver.submit(archive.store, settings.archive_dir, feed.feed_id, payload)
+                    payloads.append(_parsed(feed, str(path), payload, vintage_date(path), stored))
+                    positions.append(position)
+                if loading is not None:
+                    results += _loaded(loading.result(), errors)
+                loading = loader.submit(_load_group, con, feed.feed_id, positions, payloads)
+            if loading is not None:
+                results += _loaded(loading.result(), errors)
+            con.execute("commit")
+        except BaseException:
+            if loading is not None:
+                wait([loading])  # the connection is the loader's until it is done
+            con.execute("rollback")
+            raise
+    if errors:
+        raise FilesFailed(feed.feed_id, [errors[p] for p in sorted(errors)], results, len(paths))
+    return results
+
+
+def _load_group(
+    con: duckdb.DuckDBPyConnection, feed_id: str, positions: list[int], payloads: list[Payload]
+) -> list[tuple[int, BatchResult]]:
+    return list(zip(positions, load_batches(con, feed_id=feed_id, payloads=payloads), strict=True))
+
+
+def _loaded(loaded: list[tuple[int, BatchResult]], errors: dict[int, FeedError]) -> list[BatchResult]:
+    for position, result in loaded:
+        if result.error is not None:
+            errors[position] = result.error
+    return [result for _, result in loaded]
+
+
+def _groups(feed: Feed, paths: Sequence[Path]) -> Iterator[list[tuple[int, Path, bytes | FeedError]]]:
+    group: list[tuple[int, Path, bytes | FeedError]] = []
+    size = 0
+    for position, path in enumerate(paths):
+        try:
+            payload: bytes | FeedError = path.read_bytes()
+        except OSError as exc:
+            payload = FeedError(f"cannot read the file: {exc.strerror}", feed=feed.feed_id, source=str(path))
+        group.append((position, path, payload))
+        size += len(payload) if isinstance(payload, bytes) else 0
+        if size >= GROUP_BYTES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _parsed(feed: Feed, source: str, payload: bytes, observed_on: dt.date, stored: Future[tuple[str, Path]]) -> Payload:
+    """Parse a payload while the archiver stores it; an unparseable payload carries its error."""
+    try:
+        frames, error = _parse(feed, source, payload, observed_on), None
+    except FeedError as failure:
+        frames, error = {}, failure
+    digest, stored_at = stored.result()
+    return Payload(source=source, sha256=digest, archive_path=stored_at, fetched_at=_now(), frames=frames, error=error)
+
+
+def _parse(feed: Feed, source: str, payload: bytes, observed_on: dt.date) -> dict[str, pl.DataFrame]:
+    name = source.rsplit("/", 1)[-1]  # provenance cites the file name, not the whole path or URL
+    try:
+        return feed.parser(payload, name, observed_on)
+    except FeedError as error:
+        if error.source == name:
+            error.source = None  # so the message names the full path or URL the user can act on
+        raise error.with_context(feed=feed.feed_id, source=source) from None
 
 
 def parse_and_load(
@@ -73,13 +206,9 @@ def parse_and_load(
     observed_on: dt.date,
 ) -> BatchResult:
     """Parse a payload in the feed's live format and load it; an unparseable payload is a failed batch."""
-    name = source.rsplit("/", 1)[-1]  # provenance cites the file name, not the whole path or URL
     try:
-        frames = feed.parser(payload, name, observed_on)
+        frames = _parse(feed, source, payload, observed_on)
     except FeedError as error:
-        if error.source == name:
-            error.source = None  # so the message names the full path or URL the user can act on
-        error.with_context(feed=feed.feed_id, source=source)
         record_failed_batch(
             con,
             archive_dir=settings.archive_dir,

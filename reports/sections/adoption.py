@@ -48,7 +48,7 @@ def logistic_curve(midpoint: dt.date, slope_per_year: float, start: dt.date, end
 
 def adoption_chart(
     quarters: pl.DataFrame, values: pl.DataFrame, fits: dict[tuple[str, str], dict[str, Any]], as_of: dt.date
-) -> str:
+) -> charts.Drawing:
     fig, axis = charts.figure(10, 4.2)
     shown = quarters.filter(pl.col("share").is_not_null())
     days = [day + MID_QUARTER for day in shown["period"].to_list()]
@@ -80,10 +80,10 @@ def adoption_chart(
     axis.set_ylim(-0.03, 1.08)
     axis.yaxis.set_major_formatter(lambda v, _p: f"{v * 100:.0f}%")
     axis.set_ylabel("share of new model releases (%)")
-    axis.set_title("Reasoning models' share of new releases per quarter, logistic S-curve and forecast")
+    charts.title(axis, "Reasoning models' share of new releases per quarter, logistic S-curve and forecast")
     charts.date_axis(axis, "date (quarterly shares drawn mid-quarter)")
     charts.legend_below(axis)
-    return charts.to_svg(fig)
+    return charts.drawing(fig)
 
 
 def headline(ctx: ReportContext) -> Headline:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reports.charts import Drawing
 from reports.context import NOT_AVAILABLE
 
 
 @dataclass(frozen=True)
 class Chart:
-    svg: str
+    drawing: Drawing
     source: str
     description: str
 

@@ -21,7 +21,7 @@ def vendor_colour(vendor: str, number: int) -> str:
     return VENDOR_COLOURS.get(vendor, charts.colour(number + 4))
 
 
-def installed_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> str:
+def installed_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
     fig, axis = charts.figure(10, 4.6)
     for number, ((vendor,), series) in enumerate(history.group_by("vendor", maintain_order=True)):
         series = series.sort("quarter")
@@ -49,11 +49,11 @@ def installed_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date)
     axis.set_yscale("log")
     charts.si_axis(axis)
     axis.set_ylabel("installed H100-equivalents (log scale)")
-    axis.set_title("Installed AI accelerators: median with p5–p95 band (history), forecast fans")
+    charts.title(axis, "Installed AI accelerators: median with p5–p95 band (history), forecast fans")
     charts.date_axis(axis, "quarter (end-of-quarter stock)")
     charts.vertical_marker(axis, as_of, f"as of {as_of}")
     charts.legend_below(axis)
-    return charts.to_svg(fig)
+    return charts.drawing(fig)
 
 
 def latest_by_vendor(history: pl.DataFrame) -> list[dict[str, Any]]:

@@ -67,7 +67,7 @@ def headline(ctx: ReportContext) -> Headline:
         method = INDEX_METHOD
         caveat = "; the published frontier-lows method has no result in this run, so this is the index trend"
     if chosen.height == 0:
-        return Headline(topic, "declines", reason=empty_note("forecast.decline_rates", ctx.run_id))
+        return Headline(topic, "decline-factors", reason=empty_note("forecast.decline_rates", ctx.run_id))
     factors = chosen["factor_per_year"].to_list()
     median = statistics.median(factors)
     low_tier = chosen.sort("factor_per_year").row(0, named=True)
@@ -76,7 +76,7 @@ def headline(ctx: ReportContext) -> Headline:
     typical_high = statistics.median(chosen["ci90_high"].to_list())
     return Headline(
         topic,
-        "declines",
+        "decline-factors",
         value=f"{fmt.factor(median)} per year (median of {chosen.height} tiers)",
         uncertainty=(
             f"typical 90% CI {fmt.factor_range(typical_low, typical_high)} (medians of the tiers' bounds); "

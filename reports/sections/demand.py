@@ -16,7 +16,7 @@ from reports.sections.compute import growth_rows
 TARGET = "token_demand"
 
 
-def demand_chart(reports: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> str:
+def demand_chart(reports: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
     fig, axis = charts.figure(10, 4.2)
     companies = reports["company"].unique(maintain_order=True).to_list()
     for number, company in enumerate(companies):
@@ -34,11 +34,11 @@ def demand_chart(reports: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) ->
     axis.set_yscale("log")
     charts.si_axis(axis)
     axis.set_ylabel("tokens per day (log scale)")
-    axis.set_title("Reported token volumes by company (points), projections (fans)")
+    charts.title(axis, "Reported token volumes by company (points), projections (fans)")
     charts.date_axis(axis, "date of the report")
     charts.vertical_marker(axis, as_of, f"as of {as_of}")
     charts.legend_below(axis)
-    return charts.to_svg(fig)
+    return charts.drawing(fig)
 
 
 def sparsity(reports: pl.DataFrame) -> dict[str, Any]:

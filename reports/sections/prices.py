@@ -23,7 +23,7 @@ def _month_ahead(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def frontier_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> str:
+def frontier_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
     fig, axis = charts.figure(10, 4.0)
     benchmarks = [b for b in BENCHMARK_LABELS if b in set(history["benchmark"].to_list())]
     for number, benchmark in enumerate(benchmarks):
@@ -36,11 +36,11 @@ def frontier_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) 
         )
     axis.set_yscale("log")
     axis.set_ylabel("USD per 1M tokens (3:1 blend, log)")
-    axis.set_title("Price of the highest-scoring model with a price listing, by benchmark")
+    charts.title(axis, "Price of the highest-scoring model with a price listing, by benchmark")
     charts.date_axis(axis, "month")
     charts.vertical_marker(axis, as_of, f"as of {as_of}")
     charts.legend_below(axis)
-    return charts.to_svg(fig)
+    return charts.drawing(fig)
 
 
 def frontier_trend(ctx: ReportContext) -> list[dict[str, Any]]:

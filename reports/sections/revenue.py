@@ -16,7 +16,7 @@ TARGET = "nvidia_datacenter_revenue"
 COLOUR = "#4d9221"
 
 
-def revenue_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> str:
+def revenue_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
     fig, axis = charts.figure(10, 3.8)
     series = history.filter(pl.col("datacenter_revenue_usd").is_not_null()).sort("calendar_quarter")
     days, revenue = series["calendar_quarter"].to_list(), series["datacenter_revenue_usd"].to_list()
@@ -29,11 +29,11 @@ def revenue_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -
     axis.set_yscale("log")
     charts.si_axis(axis, "$")
     axis.set_ylabel("USD per quarter (log scale)")
-    axis.set_title("NVIDIA data-center revenue per quarter, with forecast fan")
+    charts.title(axis, "NVIDIA data-center revenue per quarter, with forecast fan")
     charts.date_axis(axis, "calendar quarter of the fiscal quarter's midpoint")
     charts.vertical_marker(axis, as_of, f"as of {as_of}")
     charts.legend_below(axis)
-    return charts.to_svg(fig)
+    return charts.drawing(fig)
 
 
 def headline(ctx: ReportContext) -> Headline:

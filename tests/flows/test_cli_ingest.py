@@ -78,3 +78,45 @@ def test_schedules_lists_both_deployments_with_next_runs(home):
     assert "refresh-weekly" in result.output and "prices-daily" in result.output
     assert "0 6 * * 1" in result.output and "0 5 * * *" in result.output
     assert result.output.count("UTC") >= 6  # timezone column plus three next runs each
+
+
+def _benchmark_csv(path, rows):
+    path.write_text("Model Name,Release Date,USD per 1M Tokens,MMLU\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_ingest_several_files_by_repeating_file_or_naming_a_directory(home, tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    first = _benchmark_csv(folder / "prices_2024-06-01.csv", ["A,2024-01-01,1.0,50", "B,2024-02-01,2.0,60"])
+    second = _benchmark_csv(folder / "prices_2024-07-01.csv", ["A,2024-01-01,1.0,50", "C,2024-03-01,3.0,70"])
+    (folder / ".hidden").write_text("not a price file")
+    result = _invoke(home, "ingest", "epoch_prices", "--file", str(first), "--file", str(second))
+    assert result.exit_code == 0, result.output
+    assert "6 rows loaded" in result.output and "(2 files, 0 unchanged)" in result.output  # A's rows once
+    assert _published_count(home, "staging.token_prices") == 3
+    again = _invoke(home, "ingest", "epoch_prices", "--file", str(folder))
+    assert again.exit_code == 0, again.output
+    assert "unchanged" in again.output and "(2 files, 2 unchanged)" in again.output
+    assert _published_count(home, "meta.ingest_batches") == 2  # one batch per file, nothing new
+
+
+def test_a_failed_file_among_several_exits_nonzero_and_the_others_load(home, tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    _benchmark_csv(folder / "a_2024-06-01.csv", ["A,2024-01-01,1.0,50"])
+    bad = _benchmark_csv(folder / "b_2024-07-01.csv", ["X,2024-01-01,-1,50", "Y,2024-01-01,1.0,150"])
+    result = _invoke(home, "ingest", "epoch_prices", "--file", str(folder))
+    assert result.exit_code == 1
+    assert "2 rows loaded" in result.output  # the good file, announced before the failure
+    assert "1 of 2 files failed" in result.output and str(bad) in result.output
+    assert "greater_than_or_equal_to(0.0) on blended_usd_per_mtok: 1" in result.output
+    assert "Traceback" not in result.output
+    assert _published_count(home, "staging.token_prices") == 1
+    assert _published_count(home, "meta.ingest_batches") == 2
+
+
+def test_an_empty_directory_is_an_error(home, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = _invoke(home, "ingest", "epoch_prices", "--file", str(tmp_path / "empty"))
+    assert result.exit_code == 1 and "no files to load" in result.output

@@ -20,9 +20,9 @@ def figures(monkeypatch):
 
     def keep(fig, *, tight=True):
         captured.append(fig)
-        return "<svg></svg>"
+        return charts.Drawing(fig, tight=tight)
 
-    monkeypatch.setattr(charts, "to_svg", keep)
+    monkeypatch.setattr(charts, "drawing", keep)
     yield captured
     for fig in captured:
         plt.close(fig)
@@ -68,3 +68,70 @@ def test_every_chart_has_a_source_line_under_it(full_html, warehouse):
     assert len(charts_and_sources) == full_html.count("<figure") == 6
     for source in charts_and_sources:
         assert source.startswith("Source: ") and warehouse.run_id in source and "Table" in source
+
+
+def _small_chart() -> charts.Drawing:
+    fig, axis = charts.figure(6, 3)
+    axis.plot([1, 2, 3], [1, 4, 9], label="series")
+    axis.set_xlabel("x label")
+    charts.title(axis, "A small chart")
+    charts.legend_below(axis, with_fan=False)
+    return charts.drawing(fig)
+
+
+def _frame(svg: str) -> tuple[str, ...]:
+    match = re.search(r'<svg[^>]*\bwidth="([^"]+)" height="([^"]+)" viewBox="([^"]+)"', svg)
+    assert match, svg[:300]
+    return match.groups()
+
+
+def test_screen_svg_draws_text_as_paths_and_print_svg_keeps_it_as_text():
+    drawing = _small_chart()
+    try:
+        screen, printed = drawing.svg("paths"), drawing.svg("text")
+    finally:
+        drawing.close()
+    # matplotlib names each text in an SVG comment; only the print SVG has it as text.
+    screen, printed = (re.sub(r"<!--.*?-->", "", svg) for svg in (screen, printed))
+    assert "<text" not in screen and "A small chart" not in screen
+    assert "<text" in printed and "A small chart" in printed and "x label" in printed
+    # One measured bounding box frames both.
+    assert _frame(screen) == _frame(printed)
+
+
+def test_an_svg_does_not_depend_on_which_medium_was_made_first():
+    first, second = _small_chart(), _small_chart()
+    try:
+        first.svg("text")
+        assert first.svg("paths") == second.svg("paths")
+        assert first.svg("text") == second.svg("text")
+    finally:
+        first.close()
+        second.close()
+
+
+def test_closing_a_drawing_frees_its_figure_and_keeps_the_svgs_made():
+    before = set(plt.get_fignums())
+    drawing = _small_chart()
+    (number,) = set(plt.get_fignums()) - before
+    screen = drawing.svg("paths")
+    drawing.close()
+    assert not plt.fignum_exists(number)
+    assert drawing.svg("paths") == screen
+    with pytest.raises(RuntimeError, match="closed"):
+        drawing.svg("text")
+
+
+def test_title_sits_where_matplotlib_would_place_it():
+    def svg(set_title) -> str:
+        fig, axis = charts.figure(6, 3)
+        axis.plot([1, 10, 100], [1e-3, 1, 1e3])
+        axis.set_yscale("log")
+        set_title(axis)
+        drawing = charts.drawing(fig)
+        try:
+            return drawing.svg("paths")
+        finally:
+            drawing.close()
+
+    assert svg(lambda axis: charts.title(axis, "Title")) == svg(lambda axis: axis.set_title("Title"))

@@ -47,3 +47,26 @@ def test_unknown_formats_are_refused_before_writing(empty, feeds, tmp_path):
     with pytest.raises(ValueError, match="docx"):
         write_all_exports(empty, tmp_path / "out", EMPTY_RUN_ID, feeds, formats=("html", "docx"))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failing_export_stops_the_pdf_child(monkeypatch, empty, feeds, tmp_path):
+    from reports import exports
+    from tests.reports.conftest import EMPTY_RUN_ID
+
+    jobs: list[exports.PdfJob] = []
+
+    class RecordedJob(exports.PdfJob):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            jobs.append(self)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("xlsx broke")
+
+    monkeypatch.setattr(exports, "PdfJob", RecordedJob)
+    monkeypatch.setattr(exports, "export_xlsx", broken)
+    with pytest.raises(RuntimeError, match="xlsx broke"):
+        write_all_exports(empty, tmp_path, EMPTY_RUN_ID, feeds)
+    (job,) = jobs
+    assert job._process.poll() is not None
+    assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html as html_lib
 import json
 import re
 import statistics
 
+import matplotlib.pyplot as plt
 import pytest
 
 from reports import formatting as fmt
-from reports.html_report import render_html
+from reports.html_report import build_report, render_html
 from reports.sections import SECTIONS
 from tests.reports.conftest import EMPTY_RUN_ID, GENERATED_AT
 
@@ -295,3 +297,32 @@ def test_same_warehouse_renders_the_same_html(full_html, exports):
 def test_old_single_feed_signature_still_renders(empty):
     html = render_html(empty, EMPTY_RUN_ID, citation="Epoch AI test citation", licence="CC BY 4.0")
     assert "Epoch AI test citation" in text_of(html)
+
+
+def test_every_internal_link_has_its_target(full_html):
+    targets = set(re.findall(r'\bid="([^"]+)"', full_html))
+    links = set(re.findall(r'href="#([^"]+)"', full_html))
+    assert links and links <= targets, sorted(links - targets)
+
+
+def test_print_rendering_differs_only_in_its_charts_which_are_svg_images_with_text(full, warehouse, feeds, full_html):
+    open_before = set(plt.get_fignums())
+    with build_report(full, warehouse.run_id, feeds=feeds, generated_at=GENERATED_AT) as report:
+        printed = report.html("print")
+        assert report.html("screen") == full_html
+    assert set(plt.get_fignums()) <= open_before  # the report closed its figures
+
+    assert "<svg" not in printed
+    images = re.findall(r'<figure class="chart"><img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)">', printed)
+    screen_charts = re.findall(r'<figure class="chart" aria-label="([^"]+)">(.*?)</figure>', full_html, re.DOTALL)
+    assert len(images) == len(screen_charts) == 6
+    for (data, alt), (label, screen_svg) in zip(images, screen_charts, strict=True):
+        svg = base64.b64decode(data).decode("utf-8")
+        assert alt == label
+        assert "<text" in svg and "<text" not in screen_svg
+        assert re.search(r'viewBox="[^"]+"', svg).group() == re.search(r'viewBox="[^"]+"', screen_svg).group()
+
+    def without_charts(html: str) -> str:
+        return re.sub(r"<figure.*?</figure>", "", html, flags=re.DOTALL)
+
+    assert without_charts(printed) == without_charts(full_html)

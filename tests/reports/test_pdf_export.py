@@ -12,7 +12,7 @@ from pypdf.generic import DictionaryObject
 
 from reports import formatting as fmt
 from reports.html_report import TITLE, render_html
-from reports.pdf_export import export_pdf, with_table_of_contents
+from reports.pdf_export import PdfExportError, PdfJob, export_pdf, with_table_of_contents
 from reports.sections import SECTIONS
 from tests.reports.conftest import EMPTY_RUN_ID, GENERATED_AT
 
@@ -127,3 +127,43 @@ def test_contents_link_every_h2_and_give_missing_ids():
     assert '<a href="#second-more">Second &amp; more</a>' in result
     assert '<h2 id="first">First</h2>' in result and '<a href="#first">First</a>' in result
     assert with_table_of_contents("<h1>No sections</h1>") == "<h1>No sections</h1>"
+
+
+def test_chart_labels_are_searchable_text(text):
+    assert "80% prediction interval" in text
+    assert "USD per 1M tokens (3:1 blend, log)" in text
+
+
+def test_footer_and_body_share_the_report_font(reader):
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert fonts and all(name.startswith("DejaVu-Sans") for name in fonts), fonts
+
+
+def test_a_pdf_job_in_a_child_process_writes_the_same_pdf(empty, feeds, tmp_path):
+    html = render_html(empty, EMPTY_RUN_ID, feeds=feeds, generated_at=GENERATED_AT, media="print")
+    expected = export_pdf(html, tmp_path / "here.pdf").read_bytes()
+    with PdfJob(tmp_path / "child.pdf") as job:
+        job.submit(html)
+        assert job.wait().read_bytes() == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["child.pdf", "here.pdf"]
+
+
+def test_a_failed_pdf_job_raises_with_what_the_child_said(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with PdfJob(blocker / "report.pdf") as job:
+        job.submit("<p>hello</p>")
+        with pytest.raises(PdfExportError, match=r"(?s)exit code 1.*(NotADirectoryError|FileExistsError)"):
+            job.wait()
+
+
+def test_a_cancelled_pdf_job_writes_nothing(tmp_path):
+    job = PdfJob(tmp_path / "report.pdf")
+    with pytest.raises(RuntimeError, match="submit"):
+        job.wait()
+    job.cancel()
+    assert list(tmp_path.iterdir()) == []

@@ -62,3 +62,16 @@ def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(home):
     reader.close()
     fresh = duckdb.connect(str(home.published_db), read_only=True)
     assert fresh.execute("select count(*) from t").fetchall() == [(2,)]
+
+
+def test_identical_payloads_archive_to_identical_bytes_from_any_process_or_thread(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    payload = b'{"gpt-4o": {"mode": "chat"}}' * 200
+    _, first = archive.store(tmp_path / "a", "feed", payload)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        stored = list(pool.map(lambda _: archive.store(tmp_path / "b", "feed", payload), range(8)))
+    assert {path for _, path in stored} == {tmp_path / "b" / first.relative_to(tmp_path / "a")}
+    assert stored[0][1].read_bytes() == first.read_bytes()  # no time stamp or file name in the header
+    assert archive.read(first) == payload
+    assert not list(tmp_path.rglob("*.tmp*"))

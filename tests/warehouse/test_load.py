@@ -137,3 +137,13 @@ def test_snapshot_frames_validate_cleanly():
         frame = read_canonical(path.read_bytes(), table, str(path))
         assert frame.height > 0
         assert frame.filter(pl.col("provenance").str.len_chars() == 0).height == 0
+
+
+def test_insert_counts_only_new_rows_per_value(con):
+    from warehouse.db import insert_frame, insert_frame_counting
+
+    con.execute("create table t (k varchar primary key, batch varchar)")
+    assert insert_frame(con, "t", pl.DataFrame({"k": ["a", "b"], "batch": ["x", "x"]}), ignore_existing=True) == 2
+    incoming = pl.DataFrame({"k": ["a", "c", "d", "e"], "batch": ["y", "y", "z", "z"]})
+    assert insert_frame_counting(con, "t", incoming, "batch", ignore_existing=True) == {"y": 1, "z": 2}
+    assert insert_frame(con, "t", incoming.clear()) == 0

@@ -25,8 +25,9 @@ from warehouse.settings import Settings
 
 # Files are parsed and validated in groups of about this many payload bytes: large enough that
 # fixed costs per statement and per check are spread over many files, small enough to keep a
-# group's frames (several times the payload size) well within memory.
-GROUP_BYTES = 64 * 1024 * 1024
+# group's frames (several times the payload size) well within memory. Measured on 840 LiteLLM
+# vintages (613 MB): 64 MB groups peaked at 1.98 GiB RSS, 16 MB at 1.38 GiB, 5% slower.
+GROUP_BYTES = 16 * 1024 * 1024
 
 
 def _now() -> dt.datetime:

@@ -49,18 +49,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from sources.epoch_prices import blended_3to1
 from sources.errors import FeedError, StructuralError
 from sources.identity import canonical_model_id
 from sources.jsonio import decode_json, is_storable_text
-from sources.model_rows import OBSERVATION_COLUMNS, ModelObservation, model_frames, observation_frame
-from sources.per_token import is_free, usd_per_mtok
+from sources.model_rows import OBSERVATION_COLUMNS, model_frames
+from sources.per_token import usd_per_mtok
 from sources.schemas import PRICE_COLUMNS
 from sources.values import ValueParseError
 
@@ -122,18 +121,6 @@ _ORGANIZATION_BY_PROVIDER: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One kept model entry of a LiteLLM price file."""
-
-    row: int  # 1-based position of the key in the file
-    key: str
-    provider: str
-    mode: str
-    prices: dict[str, float | None]  # role -> USD per 1M tokens
-    supports_reasoning: bool | None
-
-
 @dataclass
 class EntryColumns:
     """The kept entries of a price file column by column (entry i is the i-th of each list).
@@ -156,34 +143,16 @@ _PRICE_FIELD_NAMES = tuple(PRICE_FIELDS)
 def parse(payload: bytes, source: str, observed_on: dt.date) -> dict[str, pl.DataFrame]:
     """Canonical `token_prices`, `models` and `model_aliases` frames of one price file."""
     entries = read_columns(payload, source)
-    where = [_location(source, row, key) for row, key in zip(entries.rows, entries.keys, strict=True)]
+    where = [location(source, row, key) for row, key in zip(entries.rows, entries.keys, strict=True)]
     # One polars query per frame, run together: small frames cost more in calls than in work.
     prices, models, aliases = pl.collect_all(
-        [_price_frame(entries, where, observed_on), *_models_and_aliases(entries, where)]
+        [price_frame(entries, where, observed_on), *model_frames_of(observation_frame_of(entries, where))]
     )
     return {"token_prices": prices, "models": models, "model_aliases": aliases}
 
 
-def read_entries(payload: bytes, source: str) -> list[Entry]:
-    """The chat/completion/responses entries of a price file, values checked and converted."""
-    c = read_columns(payload, source)
-    return [
-        Entry(
-            row=row,
-            key=key,
-            provider=provider,
-            mode=mode,
-            prices={role: values[i] for role, values in c.prices.items()},
-            supports_reasoning=flag,
-        )
-        for i, (row, key, provider, mode, flag) in enumerate(
-            zip(c.rows, c.keys, c.providers, c.modes, c.supports_reasoning, strict=True)
-        )
-    ]
-
-
 def read_columns(payload: bytes, source: str) -> EntryColumns:
-    """`read_entries`, as columns."""
+    """The chat/completion/responses entries of a price file, values checked and converted, as columns."""
     document = decode_json(payload, feed=FEED_ID, source=source)
     if not isinstance(document, dict):
         raise StructuralError(
@@ -223,7 +192,12 @@ def read_columns(payload: bytes, source: str) -> EntryColumns:
             feed=FEED_ID,
             source=source,
         )
-    # One tuple per entry while reading, turned into columns at once.
+    return entry_columns(entries)
+
+
+def entry_columns(entries: list[tuple[Any, ...]]) -> EntryColumns:
+    """Entries read as tuples (row, key, provider, mode, supports_reasoning, *prices in
+    PRICE_FIELDS order), turned into columns at once."""
     columns: list[list[Any]] = (
         [list(c) for c in zip(*entries, strict=True)] if entries else [[] for _ in range(5 + len(PRICE_FIELDS))]
     )
@@ -251,8 +225,9 @@ def _entry_error(source: str, row: int, key: str, message: str, field: str) -> F
     return FeedError(f"model {key!r}: {message}", feed=FEED_ID, source=source, row=row, field=field)
 
 
-def _price_frame(c: EntryColumns, where: list[str], observed_on: dt.date) -> pl.LazyFrame:
-    """The `token_prices` rows of the entries that are market token prices, as `price_record` decides."""
+def price_frame(c: EntryColumns, where: list[str], observed_on: dt.date) -> pl.LazyFrame:
+    """The `token_prices` rows of the entries that are market token prices: priced, not free and
+    not a ":free" variant. `where` is each entry's provenance (without the licence)."""
     entries = pl.LazyFrame(
         {
             "provider": c.providers,
@@ -272,14 +247,14 @@ def _price_frame(c: EntryColumns, where: list[str], observed_on: dt.date) -> pl.
     input_usd, output_usd = pl.col("input_usd_per_mtok"), pl.col("output_usd_per_mtok")
     reasoning = pl.col("reasoning_usd_per_mtok")
     priced = input_usd.is_not_null() | output_usd.is_not_null()
-    free = (input_usd.is_null() | (input_usd == 0.0)) & (output_usd.is_null() | (output_usd == 0.0))  # is_free
+    free = (input_usd.is_null() | (input_usd == 0.0)) & (output_usd.is_null() | (output_usd == 0.0))
     return (
         entries.filter(priced & ~free & ~pl.col("model").str.ends_with(FREE_VARIANT_SUFFIX))
         .with_columns(
             source=pl.lit(SOURCE, pl.String),
             model_version=pl.lit("", pl.String),
             observed_on=pl.lit(observed_on, pl.Date),
-            # blended_3to1: the same operations in the same order, so the same doubles.
+            # As sources.epoch_prices.blended_3to1: the same operations in the same order, so the same doubles.
             blended_usd_per_mtok=pl.when(input_usd.is_not_null() & output_usd.is_not_null()).then(
                 (3.0 * input_usd + output_usd) / 4.0
             ),
@@ -288,12 +263,6 @@ def _price_frame(c: EntryColumns, where: list[str], observed_on: dt.date) -> pl.
         )
         .select([pl.col(name).cast(dtype) for name, dtype in PRICE_COLUMNS.items()])
     )
-
-
-def _is_market_price(key: str, input_usd: float | None, output_usd: float | None) -> bool:
-    if input_usd is None and output_usd is None:
-        return False
-    return not (is_free(input_usd, output_usd) or key.endswith(FREE_VARIANT_SUFFIX))
 
 
 def parse_flag(value: object, field: str, fail: Callable[[str, str], FeedError]) -> bool | None:
@@ -305,64 +274,10 @@ def parse_flag(value: object, field: str, fail: Callable[[str, str], FeedError])
     raise fail(f"{field} is {value!r}, expected true or false", field)
 
 
-def price_record(
-    key: str,
-    provider: str,
-    prices: dict[str, float | None],
-    observed_on: dt.date,
-    source_row: int,
-    where: str,
-) -> dict[str, Any] | None:
-    """A `token_prices` record, or None for an entry that is not a market token price."""
-    input_usd, output_usd = prices.get("input"), prices.get("output")
-    if not _is_market_price(key, input_usd, output_usd):
-        return None
-    return {
-        "source": SOURCE,
-        "provider": provider,
-        "model": key,
-        "model_version": "",
-        "observed_on": observed_on,
-        "input_usd_per_mtok": input_usd,
-        "output_usd_per_mtok": output_usd,
-        "blended_usd_per_mtok": blended_3to1(input_usd, output_usd),
-        "cached_input_usd_per_mtok": prices.get("cached_input"),
-        "reasoning_usd_per_mtok": prices.get("reasoning") or None,  # 0: not priced apart from output
-        "source_row": source_row,
-        "provenance": f"{where}; {LICENCE}",
-    }
-
-
-def model_observation(
-    key: str, provider: str, supports_reasoning: bool | None, source_row: int, where: str
-) -> ModelObservation:
-    """What one LiteLLM key says about its model (aggregated per model id by model_rows)."""
-    return ModelObservation(
-        alias=key,
-        model_id=canonical_model_id(key),
-        model_name=key,
-        source_row=source_row,
-        where=where,
-        organization=_ORGANIZATION_BY_PROVIDER.get(provider, ""),
-        is_reasoning=supports_reasoning,
-        reasoning_mode="none" if supports_reasoning is False else None,
-    )
-
-
-def models_and_aliases(observations: Iterable[ModelObservation]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """`models` and `model_aliases` frames, aggregated per canonical model id.
-
-    A model's name (and the row its provenance cites) is its most canonical key: the key
-    that is the model id itself ("gpt-4o"), else a provider-less key, else the first seen.
-    """
-    models, aliases = pl.collect_all(_model_frames(observation_frame(observations).lazy()))
-    return models, aliases
-
-
-def _models_and_aliases(c: EntryColumns, where: list[str]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """`models_and_aliases` of the entries' `model_observation`s, built column by column."""
+def observation_frame_of(c: EntryColumns, where: list[str]) -> pl.LazyFrame:
+    """What each entry says about its model, as a `sources.model_rows` observation frame."""
     flags = c.supports_reasoning
-    observations = pl.LazyFrame(
+    return pl.LazyFrame(
         {
             "alias": c.keys,
             "model_id": [canonical_model_id(key) for key in c.keys],
@@ -376,22 +291,22 @@ def _models_and_aliases(c: EntryColumns, where: list[str]) -> tuple[pl.LazyFrame
         },
         schema=OBSERVATION_COLUMNS,
     )
-    return _model_frames(observations)
 
 
-def _model_frames(observations: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+def model_frames_of(observations: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """`models` and `model_aliases` queries, aggregated per canonical model id.
+
+    A model's name (and the row its provenance cites) is its most canonical key: the key
+    that is the model id itself ("gpt-4o"), else a provider-less key, else the first seen.
+    """
     alias, model_id = pl.col("alias"), pl.col("model_id")
     # A stable sort, as sorted() is: keys in file order within each kind.
     ordered = observations.sort([alias != model_id, alias.str.contains("/", literal=True)], maintain_order=True)
     return model_frames(ordered, source=SOURCE, feed=FEED_ID, licence=LICENCE)
 
 
-def entry_location(source: str, entry: Entry) -> str:
+def location(source: str, row: int, key: str) -> str:
     """Provenance of an entry (without the licence): the file, the entry number and the key."""
-    return _location(source, entry.row, entry.key)
-
-
-def _location(source: str, row: int, key: str) -> str:
     return f"LiteLLM model_prices_and_context_window.json ({source}), entry {row} {key!r}"
 
 

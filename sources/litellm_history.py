@@ -35,8 +35,7 @@ import polars as pl
 from sources import litellm
 from sources.csvio import read_csv_rows
 from sources.errors import FeedError
-from sources.model_rows import ModelObservation
-from sources.schemas import NATURAL_KEYS, frame_from_records
+from sources.schemas import NATURAL_KEYS, PRICE_COLUMNS
 from sources.values import parse_float
 
 PANEL_FILE = "token_prices/litellm_chat_price_panel_monthly_2025-02_2025-12.csv"
@@ -75,23 +74,20 @@ T = TypeVar("T")
 
 def build_frames(reference_dir: Path) -> dict[str, pl.DataFrame]:
     """Canonical `token_prices`, `models` and `model_aliases` frames of the bundled history."""
-    prices: list[pl.DataFrame] = []
-    observations: list[ModelObservation] = list(_first_seen_observations(reference_dir / FIRST_SEEN_FILE))
+    # Observations in this order: the aggregation per model takes the first it sees.
+    observations = [_first_seen_observations(reference_dir / FIRST_SEEN_FILE)]
     panel_prices, panel_observations = _panel(reference_dir / PANEL_FILE)
-    prices.append(panel_prices)
-    observations.extend(panel_observations)
+    prices = [panel_prices]
+    observations.append(panel_observations)
     for path in sorted(reference_dir.glob(VINTAGE_GLOB)):
         observed_on = dt.date.fromisoformat(path.stem[-10:])
-        payload = path.read_bytes()
-        prices.append(litellm.parse(payload, path.name, observed_on)["token_prices"])
-        for entry in litellm.read_entries(payload, path.name):
-            where = litellm.entry_location(path.name, entry)
-            observations.append(
-                litellm.model_observation(entry.key, entry.provider, entry.supports_reasoning, entry.row, where)
-            )
-    token_prices = pl.concat(prices).sort(["observed_on", "provider", "model"])
+        entries = litellm.read_columns(path.read_bytes(), path.name)
+        where = [litellm.location(path.name, row, key) for row, key in zip(entries.rows, entries.keys, strict=True)]
+        prices.append(litellm.price_frame(entries, where, observed_on))
+        observations.append(litellm.observation_frame_of(entries, where))
+    token_prices = pl.concat(pl.collect_all(prices)).sort(["observed_on", "provider", "model"])
     _check_unique(token_prices, "token_prices")
-    models, aliases = litellm.models_and_aliases(observations)
+    models, aliases = pl.collect_all(litellm.model_frames_of(pl.concat(observations)))
     return {
         "token_prices": token_prices,
         "models": models.sort("model_id"),
@@ -99,39 +95,52 @@ def build_frames(reference_dir: Path) -> dict[str, pl.DataFrame]:
     }
 
 
-def _panel(path: Path) -> tuple[pl.DataFrame, list[ModelObservation]]:
-    records: list[dict[str, Any]] = []
-    observations: list[ModelObservation] = []
+def _panel(path: Path) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The panel's `token_prices` rows and its model observations (in file order)."""
+    entries: list[tuple[Any, ...]] = []
+    where: list[str] = []
+    observed: list[dt.date] = []
     for row_number, row in _rows(path, PANEL_COLUMNS):
         key, provider = row["model_key"], row["litellm_provider"] or "unspecified"
         snapshot = row["snapshot_utc"]
-        observed_on = _field(path, row_number, "snapshot_utc", _utc_date, snapshot)
-        where = (
+        observed.append(_field(path, row_number, "snapshot_utc", _utc_date, snapshot))
+        where.append(
             f"LiteLLM price file at {snapshot} (mirror commit {row['rocry_commit'][:12]}), "
             f"{path.name} row {row_number} {key!r}"
         )
-        prices: dict[str, float | None] = {}
-        for column, role in PANEL_PRICES.items():
-            prices[role] = _field(path, row_number, column, parse_float, row[column])
-        record = litellm.price_record(key, provider, prices, observed_on, row_number, where)
-        if record is not None:
-            records.append(record)
+        by_role = {
+            role: _field(path, row_number, column, parse_float, row[column]) for column, role in PANEL_PRICES.items()
+        }
+        row_prices = [by_role[role] for role in litellm.PRICE_FIELDS.values()]
         flag = _flag(path, row_number, "supports_reasoning", row["supports_reasoning"])
-        observations.append(litellm.model_observation(key, provider, flag, row_number, where))
-    return frame_from_records(records, "token_prices"), observations
+        entries.append((row_number, key, provider, "chat", flag, *row_prices))
+    by_date: dict[dt.date, list[int]] = {}
+    for position, day in enumerate(observed):
+        by_date.setdefault(day, []).append(position)
+    price_frames = [
+        litellm.price_frame(litellm.entry_columns([entries[i] for i in positions]), [where[i] for i in positions], day)
+        for day, positions in by_date.items()
+    ]
+    prices = pl.concat(price_frames) if price_frames else pl.LazyFrame(schema=PRICE_COLUMNS)
+    return prices, litellm.observation_frame_of(litellm.entry_columns(entries), where)
 
 
-def _first_seen_observations(path: Path) -> Iterator[ModelObservation]:
+def _first_seen_observations(path: Path) -> pl.LazyFrame:
+    entries: list[tuple[Any, ...]] = []
+    where: list[str] = []
+    no_prices = [None] * len(litellm.PRICE_FIELDS)
     for row_number, row in _rows(path, FIRST_SEEN_COLUMNS):
         if row["mode"] not in litellm.KEPT_MODES:
             continue
         key = row["model_key"]
-        where = f"{path.name} row {row_number}: {key!r} first listed by LiteLLM {row['first_seen_utc']}"
+        note = f"{path.name} row {row_number}: {key!r} first listed by LiteLLM {row['first_seen_utc']}"
         if _flag(path, row_number, "present_in_initial_snapshot", row["present_in_initial_snapshot"]):
-            where += " (already in the first snapshot of 2025-02-06, so listed earlier)"
+            note += " (already in the first snapshot of 2025-02-06, so listed earlier)"
         flag = _flag(path, row_number, "supports_reasoning_at_first_seen", row["supports_reasoning_at_first_seen"])
         provider = row["litellm_provider"] or "unspecified"
-        yield litellm.model_observation(key, provider, flag, row_number, where)
+        entries.append((row_number, key, provider, row["mode"], flag, *no_prices))
+        where.append(note)
+    return litellm.observation_frame_of(litellm.entry_columns(entries), where)
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -111,9 +111,22 @@ def _chat(**fields: Any) -> dict[str, Any]:
 def test_the_fixture_parses_exactly_as_before():
     payload = (FIXTURES / "litellm" / "model_prices_and_context_window.json").read_bytes()
     _assert_same(_outcome(litellm.parse, payload), _outcome(rowwise_litellm.parse, payload))
-    new_entries = litellm.read_entries(payload, "file.json")
+    c = litellm.read_columns(payload, "file.json")
+    new_entries = [
+        {
+            "row": row,
+            "key": key,
+            "provider": provider,
+            "mode": mode,
+            "prices": {role: values[i] for role, values in c.prices.items()},
+            "supports_reasoning": flag,
+        }
+        for i, (row, key, provider, mode, flag) in enumerate(
+            zip(c.rows, c.keys, c.providers, c.modes, c.supports_reasoning, strict=True)
+        )
+    ]
     old_entries = rowwise_litellm.read_entries(payload, "file.json")
-    assert [e.__dict__ for e in new_entries] == [e.__dict__ for e in old_entries]
+    assert new_entries == [e.__dict__ for e in old_entries]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -25,7 +25,7 @@ from sources.contracts import CONTRACTS
 from sources.errors import FeedError
 from sources.schemas import NATURAL_KEYS
 from warehouse import archive
-from warehouse.db import fetch_all, fetch_first, insert_frame, insert_frame_counting
+from warehouse.db import fetch_all, insert_frame, insert_frame_counting
 from warehouse.validate import QUARANTINE_COLUMNS, Validated, validate_frame, validate_frames
 
 DEFAULT_QUARANTINE_THRESHOLD = 0.05
@@ -63,16 +63,6 @@ class Payload:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     # A payload that could not be parsed is recorded as a failed batch with this message.
     error: FeedError | None = None
-
-
-def find_loaded_batch(con: duckdb.DuckDBPyConnection, feed_id: str, digest: str) -> str | None:
-    row = fetch_first(
-        con,
-        "select batch_id from meta.ingest_batches where feed = ? and sha256 = ? "
-        "and status = 'loaded' order by finished_at desc limit 1",
-        [feed_id, digest],
-    )
-    return None if row is None else str(row[0])
 
 
 def new_batch_id(con: duckdb.DuckDBPyConnection, feed_id: str, fetched_at: dt.datetime, digest: str) -> str:

@@ -371,10 +371,20 @@ def status(home: HomeOption = None) -> None:
                 "quarantined",
                 "failed batches",
                 "top quarantine reasons",
+                "data through",
+                "age (days)",
+                "threshold (days)",
                 "stale",
+                "why stale",
                 "stale days",
                 "fetch error",
             ),
+        )
+        _print_query(
+            con,
+            "flagged_prices",
+            "price listings left out of the index (implausible; marts.flagged_price_listings)",
+            ("rule", "listings", "tier-months they would set", "examples"),
         )
         _print_query(
             con,

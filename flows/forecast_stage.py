@@ -31,10 +31,12 @@ from transforms.adoption import dedupe_models
 from transforms.observation_thinning import new_listing_lows
 from transforms.price_index import scored_prices
 from transforms.price_observations import PRICE_INPUT_COLUMNS, price_observations, scored_capabilities
+from transforms.price_plausibility import flag_observations, read_rules, without_flagged
 from transforms.price_variants import reasoning_model_ids, with_party
 from transforms.reasoning_era import infer_pre_reasoning_era
 from transforms.tiers import DEFAULT_TIERS_FILE
 from warehouse.db import fetch_first, insert_frame
+from warehouse.freshness import data_gap_notes
 
 SERIES_PER_JOB = 8
 VALUE_COLUMNS = ["target", "series_id", "model", "ds", "mean", "lo_80", "hi_80", "lo_95", "hi_95", "unit"]
@@ -84,9 +86,13 @@ def _variants(con: duckdb.DuckDBPyConnection, as_of: dt.date, models: pl.DataFra
     prices = as_of_frame(con, "token_prices", as_of, PRICE_INPUT_COLUMNS)
     capabilities = scored_capabilities(as_of_frame(con, "model_capabilities", as_of))
 
-    def scored_lows(blend_input_weight: float) -> pl.DataFrame:
+    rules = read_rules()
+
+    def scored_lows(blend_input_weight: float, keep_flagged: bool = False) -> pl.DataFrame:
         # Every variant feeds the frontier-lows method only, which needs each listing's new lows.
         observations = price_observations(prices, blend_input_weight=blend_input_weight)
+        if not keep_flagged:
+            observations = without_flagged(observations, flag_observations(observations, rules))
         return scored_prices(new_listing_lows(observations, capabilities), capabilities)
 
     scored = scored_lows(3.0)
@@ -103,6 +109,8 @@ def _variants(con: duckdb.DuckDBPyConnection, as_of: dt.date, models: pl.DataFra
         "without_reasoning_models": scored.filter(~pl.col("model_id").is_in(reasoning)),
         "first_party_prices": with_parties.filter(pl.col("first_party").fill_null(False)),
         "third_party_prices": with_parties.filter(~pl.col("first_party").fill_null(True)),
+        # What the headline would be had implausible listings been kept (the effect of the check).
+        "with_flagged_listings": scored_lows(3.0, keep_flagged=True),
     }
 
 
@@ -149,6 +157,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         "forecast.adoption_fits": fits,
         "forecast.token_multiplier": multiplier.rename({"ci_low": "ci90_low", "ci_high": "ci90_high"}, strict=False),
     }
+    notes = [*data_gap_notes(con, as_of), *notes]
     message = "; ".join([*(f"{k}: {v}" for k, v in skipped.items()), *notes]) or None
     con.execute("begin transaction")
     try:

@@ -17,9 +17,18 @@ from transforms.installed_compute import installed_compute
 from transforms.observation_thinning import last_in_month
 from transforms.price_index import build_frontier_price, build_price_index, scored_prices
 from transforms.price_observations import PRICE_INPUT_COLUMNS, price_observations, scored_capabilities
+from transforms.price_plausibility import (
+    DEFAULT_RULES_FILE,
+    flag_observations,
+    flagged_listings,
+    index_effect,
+    read_rules,
+    without_flagged,
+)
 from transforms.reasoning_era import infer_pre_reasoning_era
 from transforms.revenue import reconcile_revenue
 from transforms.tiers import DEFAULT_TIERS_FILE, read_tiers, resolve_thresholds
+from warehouse.freshness import read_thresholds
 
 FRONTIER_BENCHMARKS = ["gpqa_diamond", "chatbot_arena_elo", "mmlu"]
 SERVICE_LIFE_YEARS = 5.0
@@ -38,6 +47,7 @@ def build_marts(
     as_of: dt.date | None = None,
     tiers_path: Path = DEFAULT_TIERS_FILE,
     service_life_years: float = SERVICE_LIFE_YEARS,
+    plausibility_path: Path = DEFAULT_RULES_FILE,
 ) -> StageSummary:
     """Rebuild every mart from what was known on `as_of` (default: everything loaded)."""
     report("build marts")
@@ -48,16 +58,25 @@ def build_marts(
     tiers = resolve_thresholds(all_tiers, capabilities, skip_unresolved=True)
     undefined = sorted(set(all_tiers["tier_id"]) - set(tiers["tier_id"]))
     scores = scored_capabilities(capabilities)
-    scored = scored_prices(last_in_month(price_observations(prices), scores), scores)
+    observations = price_observations(prices)
     del prices
-    if scored.height:
-        last = scored["observed_on"].max()
+    flags = flag_observations(observations, read_rules(plausibility_path))
+    # The index as published leaves flagged listings out; built with them too, only to show
+    # which tier-months they would set (marts.flagged_price_effect).
+    scored_all = scored_prices(last_in_month(observations, scores), scores)
+    scored = scored_prices(last_in_month(without_flagged(observations, flags), scores), scores)
+    del observations
+    if scored_all.height:
+        last = scored_all["observed_on"].max()
         end_month = dt.date(last.year, last.month, 1)  # type: ignore[union-attr]
         index = build_price_index(scored, tiers, end_month)
         frontier = build_frontier_price(scored, FRONTIER_BENCHMARKS, end_month)
+        effect = index_effect(index, build_price_index(scored_all, tiers, end_month), flags)
     else:
         index = build_price_index(scored, tiers.head(0), dt.date(2000, 1, 1))
         frontier = build_frontier_price(scored, [], dt.date(2000, 1, 1))
+        effect = index_effect(index, index, flags)
+    del scored_all
 
     shipments = as_of_frame(con, "chip_shipments", as_of)
     installed = (
@@ -81,6 +100,9 @@ def build_marts(
         "marts.capability_tiers": tiers,
         "marts.price_index": index,
         "marts.frontier_price": frontier,
+        "marts.flagged_price_listings": flagged_listings(flags),
+        "marts.flagged_price_effect": effect,
+        "meta.freshness_thresholds": read_thresholds(),
         "marts.revenue_reconciliation": reconciliation,
         "marts.token_demand": demand,
         "marts.reasoning_adoption": adoption,

@@ -79,6 +79,10 @@ def frontier_lows(observations: pl.DataFrame, threshold: float) -> pl.DataFrame:
 
     Same-day observations are taken cheapest first, so at most one low per day; an equal
     price later is not a new low. Rows with a null price or score cannot qualify.
+
+    A `left_censored` observation (a listing's first sighting in its source's first vintage,
+    on sale since some unknown date) raises the bar for later lows but is never a low itself:
+    its date is not when the price appeared.
     """
     qualifying = observations.filter(
         pl.col("blended_usd_per_mtok").is_not_null() & pl.col("score").is_not_null() & (pl.col("score") >= threshold)
@@ -86,7 +90,10 @@ def frontier_lows(observations: pl.DataFrame, threshold: float) -> pl.DataFrame:
     if qualifying.filter(pl.col("blended_usd_per_mtok") <= 0).height:
         raise ValueError("frontier prices must be positive (log of price)")
     earlier_min = pl.col("blended_usd_per_mtok").cum_min().shift(1)
-    return qualifying.filter(earlier_min.is_null() | (pl.col("blended_usd_per_mtok") < earlier_min))
+    lows = qualifying.filter(earlier_min.is_null() | (pl.col("blended_usd_per_mtok") < earlier_min))
+    if "left_censored" in lows.columns:
+        lows = lows.filter(~pl.col("left_censored").fill_null(False))
+    return lows
 
 
 def frontier_decline(observations: pl.DataFrame, threshold: float, confidence: float = 0.90) -> FrontierResult:

@@ -3,8 +3,11 @@
 Price index. For a tier (benchmark, threshold score) and a month, a model qualifies when its
 score on the benchmark, as known at the time of its price observation, is at or above the
 threshold. Each listing (source, provider, model identifier) of a qualifying model offers its
-latest observed blended price on or before the month's last day — unless the listing has
-gone stale (see `price_observations.LISTING_MAX_AGE_DAYS`); the index is the cheapest offer.
+latest observed blended price on or before the month's last day; the index is the cheapest
+offer. In a source read in vintages (LiteLLM, OpenRouter) a listing's price carries through
+the months between vintages and ends when a later vintage omits the listing (a removal, not
+an expiry: see `price_observations.VINTAGE_SOURCES`). Listings the plausibility check flags
+(transforms.price_plausibility) are removed before this module sees them.
 
 Frontier price. For a benchmark and a month: among models with a current listing, the one with
 the highest score known then, and its cheapest current price. Running the frontier can get
@@ -102,7 +105,8 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def current_offers(observations: pl.DataFrame, months: list[dt.date]) -> pl.DataFrame:
-    """Per month and listing, the latest observation on or before month end that is not stale."""
+    """Per month and listing, the latest observation on or before month end, unless a later
+    vintage of its source (on or before month end) omitted the listing."""
     month_ends = pl.DataFrame({"month": months}, schema={"month": pl.Date()}).with_columns(
         month_end=pl.col("month").dt.month_end()
     )
@@ -117,8 +121,7 @@ def current_offers(observations: pl.DataFrame, months: list[dt.date]) -> pl.Data
         strategy="backward",
         check_sortedness=False,
     ).filter(pl.col("observed_on").is_not_null())
-    age_days = (pl.col("month_end") - pl.col("observed_on")).dt.total_days()
-    return latest.filter(pl.col("max_age_days").is_null() | (age_days <= pl.col("max_age_days")))
+    return latest.filter(pl.col("valid_until").is_null() | (pl.col("month_end") < pl.col("valid_until")))
 
 
 def build_price_index(scored: pl.DataFrame, tiers: pl.DataFrame, end_month: dt.date) -> pl.DataFrame:

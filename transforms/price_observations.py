@@ -12,10 +12,12 @@ import polars as pl
 
 from sources.identity import canonical_model_id
 
-# A listing in a regularly re-fetched source that stops appearing has been withdrawn; its
-# last price stays "current" only this long. Hand-collected sources are sparse, so their
-# last observation stands until a newer one.
-LISTING_MAX_AGE_DAYS = {"litellm": 45, "openrouter": 45}
+# Sources whose every download lists the whole market on its date (a vintage). In them a
+# listing persists until a later vintage of the same source omits it, and a listing already
+# present in the source's first vintage is left-censored (listed since some unknown earlier
+# date). Hand-collected sources (Epoch's dated prices) observe single prices, not the market:
+# their last observation of a listing stands until a newer one.
+VINTAGE_SOURCES = ("litellm", "openrouter")
 
 # The staging.token_prices columns price_observations reads: loading only these keeps provenance
 # strings of millions of rows out of memory.
@@ -38,7 +40,12 @@ OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "input_usd_per_mtok": pl.Float64(),
     "output_usd_per_mtok": pl.Float64(),
     "blended_usd_per_mtok": pl.Float64(),
-    "max_age_days": pl.Int64(),
+    # The source's next vintage after this observation (exclusive end of the offer; null when
+    # none is later, or for a hand-collected source): present there, the listing's newer
+    # observation takes over; absent, the listing was removed on that date.
+    "valid_until": pl.Date(),
+    # Observed in the source's first vintage: not a price change, so never a new price low.
+    "left_censored": pl.Boolean(),
 }
 
 
@@ -62,14 +69,41 @@ def price_observations(prices: pl.DataFrame, blend_input_weight: float = 3.0) ->
     weight = float(blend_input_weight)
     computed = (pl.lit(weight) * pl.col("input_usd_per_mtok") + pl.col("output_usd_per_mtok")) / (weight + 1)
     blended = pl.coalesce(computed, pl.col("blended_usd_per_mtok")) if weight == 3.0 else computed
-    return (
+    observations = (
         with_model_id(prices)
-        .with_columns(
-            blended_usd_per_mtok=blended,
-            max_age_days=pl.col("source").replace_strict(LISTING_MAX_AGE_DAYS, default=None, return_dtype=pl.Int64),
-        )
+        .with_columns(blended_usd_per_mtok=blended)
         .filter(pl.col("blended_usd_per_mtok").is_not_null() & (pl.col("blended_usd_per_mtok") > 0))
-        .select(list(OBSERVATION_SCHEMA))
+    )
+    return with_vintages(observations, vintage_dates(prices)).select(list(OBSERVATION_SCHEMA))
+
+
+def vintage_dates(prices: pl.DataFrame) -> pl.DataFrame:
+    """The vintages of each vintage source: source, vintage_on, next_vintage_on (null for the last).
+
+    Taken from every staged row of the source, priced or not, so a vintage in which a listing
+    has no usable price still counts as a vintage that omits it.
+    """
+    return (
+        prices.filter(pl.col("source").is_in(VINTAGE_SOURCES))
+        .select("source", pl.col("observed_on").alias("vintage_on"))
+        .unique()
+        .sort("source", "vintage_on")
+        .with_columns(
+            next_vintage_on=pl.col("vintage_on").shift(-1).over("source"),
+            first_vintage_on=pl.col("vintage_on").min().over("source"),
+        )
+    )
+
+
+def with_vintages(observations: pl.DataFrame, vintages: pl.DataFrame) -> pl.DataFrame:
+    """Add `valid_until` and `left_censored` from the source's vintages."""
+    return (
+        observations.join(vintages, left_on=["source", "observed_on"], right_on=["source", "vintage_on"], how="left")
+        .with_columns(
+            valid_until=pl.col("next_vintage_on"),
+            left_censored=(pl.col("observed_on") == pl.col("first_vintage_on")).fill_null(False),
+        )
+        .drop("next_vintage_on", "first_vintage_on")
     )
 
 

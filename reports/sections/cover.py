@@ -1,4 +1,6 @@
-"""The cover's data vintage: per feed, the batches the run was built on and when they were retrieved."""
+"""The cover's data vintage: per feed, the batches the run was built on and when they were
+retrieved; per data family, the newest observation ("data through") and its age at the run's
+as-of date, with the feeds stale by their freshness threshold (warehouse/data/freshness_thresholds.csv)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Any
 
 from reports.context import ReportContext
 from reports.sections.base import Section
+from warehouse.sqlfiles import read_sql
 
 
 def vintage_by_feed(ctx: ReportContext) -> list[dict[str, Any]]:
@@ -25,8 +28,14 @@ def vintage_by_feed(ctx: ReportContext) -> list[dict[str, Any]]:
     return sorted(feeds.values(), key=lambda row: row["feed"])
 
 
+def data_through(ctx: ReportContext) -> list[dict[str, Any]]:
+    """Per data family: data_through, age_days at the run's as-of date, newest_feed, stale_feeds."""
+    return ctx.query(read_sql("data_through_by_family"), ctx.run.as_of).to_dicts()
+
+
 def build(ctx: ReportContext) -> Section:
     section = Section("data-vintage", "Data vintage", "sections/vintage.html.j2")
+    section.data["data_through"] = data_through(ctx)
     section.data["feeds"] = vintage_by_feed(ctx)
     listed = {row["feed"] for row in section.data["feeds"]}
     section.data["missing_feeds"] = [f.feed for f in ctx.feeds if f.feed not in listed]

@@ -1,4 +1,5 @@
-"""Warnings and data quality: stale feeds, failed batches, quarantined rows, fallbacks, skipped series."""
+"""Warnings and data quality: stale feeds, failed batches, quarantined rows, implausible price
+listings left out (with their effect on the headline), fallbacks, skipped series."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import polars as pl
 
 from reports.context import ReportContext
 from reports.sections.base import Section
+from transforms.price_plausibility import read_rules
 
 # Forecast targets and the mart series they are built from (see reports/sql/actuals.sql).
 FORECAST_TARGETS = ("price_index", "frontier_price", "installed_h100e", "nvidia_datacenter_revenue", "reasoning_share")
@@ -41,6 +43,31 @@ def unforecast_series(ctx: ReportContext) -> list[dict[str, Any]]:
     return rows
 
 
+FLAGGED_VARIANT = "with_flagged_listings"
+PUBLISHED_VARIANT = "blend_3to1"
+
+
+def flagged_decline_effect(ctx: ReportContext) -> dict[str, Any]:
+    """Frontier-lows decline per tier without (as published) and with flagged listings, and the medians."""
+    sensitivity = ctx.frame("decline_sensitivity", ctx.run_id)
+    pairs = (
+        sensitivity.filter(pl.col("variant").is_in([PUBLISHED_VARIANT, FLAGGED_VARIANT]))
+        .pivot(on="variant", index=["tier_id", "label"], values="factor_per_year")
+        .sort("tier_id")
+    )
+    if FLAGGED_VARIANT not in pairs.columns or PUBLISHED_VARIANT not in pairs.columns:
+        return {"tiers": [], "median_without": None, "median_with": None, "changed": 0}
+    rows = pairs.rename({PUBLISHED_VARIANT: "without_flagged", FLAGGED_VARIANT: "with_flagged"}).to_dicts()
+    changed = [r for r in rows if r["without_flagged"] != r["with_flagged"]]
+    return {
+        "tiers": changed,
+        "median_without": pairs[PUBLISHED_VARIANT].median(),
+        "median_with": pairs[FLAGGED_VARIANT].median(),
+        "changed": len(changed),
+        "tiers_compared": pairs.height,
+    }
+
+
 def build(ctx: ReportContext) -> Section:
     section = Section("warnings", "Warnings and data quality", "sections/quality.html.j2")
     data = section.data
@@ -50,7 +77,12 @@ def build(ctx: ReportContext) -> Section:
     data["unforecast"] = unforecast_series(ctx)
     data["reference_time"] = reference_time(ctx)
     data["stale"] = ctx.frame("stale_feeds", data["reference_time"]).to_dicts()
+    data["stale_data"] = ctx.frame("stale_data", ctx.run.as_of).to_dicts()
     data["failed_batches"] = ctx.frame("failed_batches").to_dicts()
+    data["flagged"] = ctx.frame("flagged_listings").to_dicts()
+    data["flagged_effect"] = ctx.frame("flagged_effect_summary").row(0, named=True)
+    data["flagged_decline"] = flagged_decline_effect(ctx)
+    data["plausibility_rules"] = read_rules()
     quarantine = ctx.frame("quarantine_by_feed")
     data["feeds"] = quarantine.to_dicts()
     data["quarantined"] = quarantine.filter(pl.col("rows_quarantined") > 0).to_dicts()
@@ -69,6 +101,8 @@ def warning_count(section: Section) -> int:
         (data["run_status"] != "success")
         + data["no_vintage"]
         + len(data["stale"])
+        + len(data["stale_data"])
+        + (len(data["flagged"]) > 0)
         + len(data["failed_batches"])
         + len(data["quarantined"])
         + (data["fallbacks"] > 0)

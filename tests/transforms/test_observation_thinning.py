@@ -7,15 +7,16 @@ from hypothesis import strategies as st
 from forecasts.decline import frontier_lows
 from transforms.observation_thinning import last_in_month, new_listing_lows, with_score_epoch
 from transforms.price_index import build_frontier_price, build_price_index, scored_prices
-from transforms.price_observations import OBSERVATION_SCHEMA
+from transforms.price_observations import OBSERVATION_SCHEMA, vintage_dates, with_vintages
 
 D = dt.date
 CAPS_SCHEMA = {"model_id": pl.String(), "benchmark": pl.String(), "score": pl.Float64(), "scored_on": pl.Date()}
 
 
 def _obs(rows):
-    """rows: (source, provider, model, observed_on, blended)."""
-    return pl.DataFrame(
+    """rows: (source, provider, model, observed_on, blended). Every date of a vintage source
+    (litellm, openrouter) among the rows is one of its vintages."""
+    frame = pl.DataFrame(
         [
             {
                 "source": source,
@@ -26,12 +27,12 @@ def _obs(rows):
                 "input_usd_per_mtok": None,
                 "output_usd_per_mtok": None,
                 "blended_usd_per_mtok": price,
-                "max_age_days": 45 if source == "litellm" else None,
             }
             for source, provider, model, day, price in rows
         ],
-        schema=OBSERVATION_SCHEMA,
+        schema={k: v for k, v in OBSERVATION_SCHEMA.items() if k not in ("valid_until", "left_censored")},
     )
+    return with_vintages(frame, vintage_dates(frame)).select(list(OBSERVATION_SCHEMA))
 
 
 def _caps(rows):

@@ -1,5 +1,5 @@
 -- Per feed (from the marts.feed_status view): last good batch, rows loaded and quarantined,
--- the top quarantine reasons, stale or not.
+-- the top quarantine reasons, data through and its age, stale or not and why.
 with reason_counts as (
     select
         feed,
@@ -22,7 +22,11 @@ select
     s.rows_quarantined,
     s.failed_batches,
     coalesce(r.reasons, '') as top_quarantine_reasons,
+    s.data_through,
+    s.data_age_days,
+    s.max_age_days,
     s.stale,
+    s.stale_reason,
     s.stale_days,
     coalesce(s.fetch_error, '') as fetch_error
 from marts.feed_status as s

@@ -100,7 +100,7 @@ def build_marts(
         "marts.capability_tiers": tiers,
         "marts.price_index": index,
         "marts.frontier_price": frontier,
-        "marts.flagged_price_listings": flagged_listings(flags),
+        "marts.flagged_price_listings": flagged_listings(flags, effect),
         "marts.flagged_price_effect": effect,
         "meta.freshness_thresholds": read_thresholds(),
         "marts.revenue_reconciliation": reconciliation,

@@ -6,7 +6,8 @@ threshold. Each listing (source, provider, model identifier) of a qualifying mod
 latest observed blended price on or before the month's last day; the index is the cheapest
 offer. In a source read in vintages (LiteLLM, OpenRouter) a listing's price carries through
 the months between vintages and ends when a later vintage omits the listing (a removal, not
-an expiry: see `price_observations.VINTAGE_SOURCES`). Listings the plausibility check flags
+an expiry; a gap in which a vintage omits a listing seen again later carries its price: see
+`price_observations.VINTAGE_SOURCES`). Listings the plausibility check flags
 (transforms.price_plausibility) are removed before this module sees them.
 
 Frontier price. For a benchmark and a month: among models with a current listing, the one with
@@ -19,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+
+from transforms.price_observations import LISTING
 
 INDEX_SCHEMA: dict[str, pl.DataType] = {
     "tier_id": pl.String(),
@@ -43,8 +46,6 @@ FRONTIER_SCHEMA: dict[str, pl.DataType] = {
     "blended_usd_per_mtok": pl.Float64(),
     "price_observed_on": pl.Date(),
 }
-
-LISTING = ("source", "provider", "model")
 
 
 def one_price_per_listing_day(observations: pl.DataFrame) -> pl.DataFrame:

@@ -12,12 +12,16 @@ import polars as pl
 
 from sources.identity import canonical_model_id
 
-# Sources whose every download lists the whole market on its date (a vintage). In them a
-# listing persists until a later vintage of the same source omits it, and a listing already
-# present in the source's first vintage is left-censored (listed since some unknown earlier
-# date). Hand-collected sources (Epoch's dated prices) observe single prices, not the market:
-# their last observation of a listing stands until a newer one.
+# Sources whose every download lists the market on its date (a vintage). In them a listing
+# persists until the first vintage after its last sighting (a removal, not an expiry by age);
+# a vintage that omits a listing seen again later is a gap, and the listing's last price
+# carries through it: the bundled LiteLLM history mixes full files with end-of-month panels
+# of chat entries only, which omit completion and responses entries without removing them.
+# A listing already present in the source's first vintage is left-censored (listed since
+# some unknown earlier date). Hand-collected sources (Epoch's dated prices) observe single
+# prices, not the market: their last observation of a listing stands until a newer one.
 VINTAGE_SOURCES = ("litellm", "openrouter")
+LISTING = ("source", "provider", "model")
 
 # The staging.token_prices columns price_observations reads: loading only these keeps provenance
 # strings of millions of rows out of memory.
@@ -40,9 +44,9 @@ OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "input_usd_per_mtok": pl.Float64(),
     "output_usd_per_mtok": pl.Float64(),
     "blended_usd_per_mtok": pl.Float64(),
-    # The source's next vintage after this observation (exclusive end of the offer; null when
-    # none is later, or for a hand-collected source): present there, the listing's newer
-    # observation takes over; absent, the listing was removed on that date.
+    # Exclusive end of the offer in a vintage source: the listing's next observation (which
+    # takes over), or after its last one the source's next vintage (the removal); null when
+    # no later vintage exists, and for hand-collected sources.
     "valid_until": pl.Date(),
     # Observed in the source's first vintage: not a price change, so never a new price low.
     "left_censored": pl.Boolean(),
@@ -96,14 +100,22 @@ def vintage_dates(prices: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_vintages(observations: pl.DataFrame, vintages: pl.DataFrame) -> pl.DataFrame:
-    """Add `valid_until` and `left_censored` from the source's vintages."""
+    """Add `valid_until` and `left_censored` from the source's vintages and the listing's own dates."""
+    next_seen = (
+        observations.select(*LISTING, "observed_on")
+        .unique()
+        .with_columns(next_seen_on=pl.col("observed_on").shift(-1).over(LISTING, order_by="observed_on"))
+    )
     return (
         observations.join(vintages, left_on=["source", "observed_on"], right_on=["source", "vintage_on"], how="left")
+        .join(next_seen, on=[*LISTING, "observed_on"], how="left")
         .with_columns(
-            valid_until=pl.col("next_vintage_on"),
+            valid_until=pl.when(pl.col("first_vintage_on").is_not_null()).then(
+                pl.coalesce("next_seen_on", "next_vintage_on")
+            ),
             left_censored=(pl.col("observed_on") == pl.col("first_vintage_on")).fill_null(False),
         )
-        .drop("next_vintage_on", "first_vintage_on")
+        .drop("next_vintage_on", "first_vintage_on", "next_seen_on")
     )
 
 

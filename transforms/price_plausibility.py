@@ -66,6 +66,7 @@ LISTING_SCHEMA: dict[str, pl.DataType] = {
     "siblings": pl.Int64(),
     "sibling_median_to_price_ratio": pl.Float64(),
     "reason": pl.String(),
+    "tier_months_it_would_set": pl.Int64(),
 }
 
 
@@ -244,11 +245,15 @@ def without_flagged(observations: pl.DataFrame, flags: pl.DataFrame) -> pl.DataF
     return observations.join(flags.select(keys).unique(), on=keys, how="anti", nulls_equal=True)
 
 
-def flagged_listings(flags: pl.DataFrame) -> pl.DataFrame:
-    """One row per listing and rule (LISTING_SCHEMA): when it was flagged, and its latest
-    flagged price with the sibling median and reason of that date."""
+def flagged_listings(flags: pl.DataFrame, effect: pl.DataFrame) -> pl.DataFrame:
+    """One row per listing and rule (LISTING_SCHEMA): when it was flagged, its latest flagged
+    price with the sibling median and reason of that date, and how many tier-months of the
+    price index it would set if kept (from `index_effect`)."""
     if flags.height == 0:
         return pl.DataFrame(schema=LISTING_SCHEMA)
+    would_set = effect.group_by(
+        pl.col("flagged_provider").alias("provider"), pl.col("flagged_model").alias("model")
+    ).agg(pl.len().cast(pl.Int64).alias("tier_months_it_would_set"))
     return (
         flags.sort("observed_on")
         .group_by([*LISTING, "model_id", "rule"])
@@ -262,6 +267,8 @@ def flagged_listings(flags: pl.DataFrame) -> pl.DataFrame:
             pl.col("sibling_median_to_price_ratio").last(),
             pl.col("reason").last(),
         )
+        .join(would_set, on=["provider", "model"], how="left")
+        .with_columns(pl.col("tier_months_it_would_set").fill_null(0))
         .select(list(LISTING_SCHEMA))
         .sort("source", "provider", "model", "rule")
     )

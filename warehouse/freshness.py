@@ -49,7 +49,7 @@ def read_thresholds(path: Path = DEFAULT_THRESHOLDS_FILE) -> pl.DataFrame:
 
 def data_through_by_family(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataFrame:
     """Per data family: data_through, age_days at `as_of`, newest_feed, stale_feeds."""
-    return con.execute(read_sql("data_through_by_family"), [as_of]).pl()
+    return con.sql(read_sql("data_through_by_family"), params=[as_of]).pl()
 
 
 def data_gap_notes(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:

@@ -3,6 +3,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from forecasts.decline import frontier_lows
 from sources.schemas import frame_from_records
 from transforms.price_index import build_frontier_price, build_price_index, month_starts, scored_prices
 from transforms.price_observations import price_observations, scored_capabilities
@@ -107,7 +108,7 @@ def test_a_score_counts_from_when_it_was_known():
     assert index["month"].min() == D(2024, 1, 1)
 
 
-def test_litellm_prices_meet_epoch_scores_through_model_identity_and_go_stale():
+def test_litellm_prices_meet_epoch_scores_through_model_identity_and_persist():
     # LiteLLM spells the model "openai/gpt-4o-2024-08-06", Epoch "GPT-4o": one canonical id.
     prices = _prices(
         [
@@ -121,9 +122,68 @@ def test_litellm_prices_meet_epoch_scores_through_model_identity_and_go_stale():
     assert by_month[D(2024, 5, 1)] == pytest.approx((3 * 5 + 15) / 4)
     assert by_month[D(2025, 2, 1)] == pytest.approx((3 * 2.5 + 10) / 4)
     assert index.filter(pl.col("month") == D(2025, 2, 1))["cheapest_provider"].item() == "openai"
-    # The LiteLLM listing was last seen 2025-02-28: by end of April (61 days) it is stale,
-    # so the older Epoch-recorded price is the cheapest current offer again.
-    assert by_month[D(2025, 4, 1)] == pytest.approx(7.5)
+    # No later LiteLLM vintage omits the listing, so its price stands (no expiry by age).
+    assert by_month[D(2025, 5, 1)] == pytest.approx((3 * 2.5 + 10) / 4)
+
+
+V1, V2, V3 = D(2025, 1, 15), D(2025, 3, 15), D(2025, 6, 15)
+
+
+def _three_vintages():
+    """An Epoch price of 2024 and three LiteLLM vintages: listing a is cut in V2 and dropped in
+    V3, listing b is in every vintage."""
+    return _prices(
+        [
+            ("m", D(2024, 6, 1), 10.0, 10.0, "epoch_api_prices", "Dev"),
+            ("m", V1, 2.0, 2.0, "litellm", "a"),
+            ("m", V1, 3.0, 3.0, "litellm", "b"),
+            ("m", V2, 1.0, 1.0, "litellm", "a"),
+            ("m", V2, 3.0, 3.0, "litellm", "b"),
+            ("m", V3, 3.0, 3.0, "litellm", "b"),
+        ]
+    )
+
+
+def test_a_listing_persists_between_vintages_until_a_later_vintage_omits_it():
+    prices = _three_vintages()
+    caps = _caps([("m", D(2024, 1, 1), "mmlu", 80.0)])
+    index = build_price_index(scored_prices(prices, caps), _tiers([("t", "mmlu", None, 70.0)]), D(2025, 7, 1))
+    by_month = dict(zip(index["month"], index["cheapest_blended_usd_per_mtok"], strict=True))
+    # February has no vintage: January's price carries. April and May carry March's cut (77
+    # days after V2 by May 31). V3 omits listing a: from June the index is b's price, not a
+    # fall-back to the 2024 Epoch price and not a's last price.
+    assert [by_month[D(2025, m, 1)] for m in range(1, 8)] == [2.0, 2.0, 1.0, 1.0, 1.0, 3.0, 3.0]
+    assert index.filter(pl.col("month") == D(2025, 6, 1))["cheapest_provider"].item() == "b"
+    assert by_month[D(2024, 12, 1)] == 10.0
+
+
+def test_a_vintage_that_omits_a_listing_seen_again_later_is_a_gap_not_a_removal():
+    prices = _prices(
+        [
+            ("m", V1, 2.0, 2.0, "litellm", "c"),
+            ("m", V2, 3.0, 3.0, "litellm", "b"),
+            ("m", V3, 2.0, 2.0, "litellm", "c"),
+        ]
+    )
+    until = {(p, d): u for p, d, u in prices.select("provider", "observed_on", "valid_until").iter_rows()}
+    # c is missing from V2 (e.g. a chat-only panel omitting a completion entry) but listed again
+    # in V3: its V1 price carries until V3. b, last seen in V2, is removed by V3.
+    assert until == {("c", V1): V3, ("b", V2): V3, ("c", V3): None}
+
+
+def test_listings_of_the_first_vintage_are_left_censored_and_never_a_new_low():
+    prices = _three_vintages()
+    censored = prices.filter(pl.col("left_censored"))
+    assert sorted(censored["provider"].to_list()) == ["a", "b"]
+    assert set(censored["observed_on"].to_list()) == {V1}
+    caps = _caps([("m", D(2024, 1, 1), "mmlu", 80.0)])
+    lows = frontier_lows(scored_prices(prices, caps).filter(pl.col("benchmark") == "mmlu"), 70.0)
+    # V1's 2.0 is not a price change (a was listed since some unknown date) but it raises the
+    # bar: V2's cut to 1.0 is the next low; b's 3.0 never is.
+    assert list(zip(lows["observed_on"], lows["blended_usd_per_mtok"], strict=True)) == [
+        (D(2024, 6, 1), 10.0),
+        (V2, 1.0),
+    ]
 
 
 def test_one_to_one_blend_needs_both_prices():

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from transforms.price_observations import OBSERVATION_SCHEMA, vintage_dates, with_vintages
 from transforms.price_plausibility import (
     DEFAULT_RULES_FILE,
+    EFFECT_SCHEMA,
     PlausibilityRules,
     PlausibilityRulesError,
     flag_observations,
@@ -132,8 +133,9 @@ def test_without_flagged_keeps_the_listing_on_other_days_and_in_staging_terms():
     kept = without_flagged(obs, flags)
     assert kept.height == obs.height - 1
     assert kept.filter(pl.col("provider") == "a")["observed_on"].to_list() == [v2]
-    listing = flagged_listings(flags).row(0, named=True)
+    listing = flagged_listings(flags, pl.DataFrame(schema=EFFECT_SCHEMA)).row(0, named=True)
     assert (listing["first_flagged_on"], listing["last_flagged_on"], listing["flagged_observations"]) == (v1, v1, 1)
+    assert listing["tier_months_it_would_set"] == 0
 
 
 def test_index_effect_lists_the_tier_months_a_flagged_listing_would_set():
@@ -159,6 +161,7 @@ def test_index_effect_lists_the_tier_months_a_flagged_listing_would_set():
         }
     ]
     assert index_effect(published, published, flags).height == 0
+    assert flagged_listings(flags, effect)["tier_months_it_would_set"].to_list() == [1]
 
 
 def test_the_bundled_rules_file_reads_and_a_bad_threshold_names_file_and_key(tmp_path: Path):

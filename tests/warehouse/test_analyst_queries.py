@@ -391,6 +391,64 @@ def test_feed_status_reports_last_good_batch_totals_and_staleness(con):
     ]
 
 
+def _price_row(batch_id: str, observed_on: dt.date) -> dict:
+    return {
+        "source": "litellm",
+        "provider": "p",
+        "model": "m",
+        "model_version": "",
+        "observed_on": observed_on,
+        "blended_usd_per_mtok": 1.0,
+        "provenance": "test",
+        "batch_id": batch_id,
+    }
+
+
+def test_feed_freshness_gives_data_through_its_age_and_stale_against_the_threshold(con):
+    today = dt.datetime.now(dt.UTC).date()
+    _insert(
+        con,
+        "meta.ingest_batches",
+        [
+            _batch("lite-1", "litellm", dt.datetime(2025, 1, 1), "loaded", 1, 0),
+            _batch("lite-2", "litellm", dt.datetime(2025, 2, 1), "loaded", 1, 0),
+            _batch("epoch-1", "epoch_prices", dt.datetime(2025, 2, 1), "loaded", 1, 0),
+        ],
+    )
+    _insert(
+        con,
+        "staging.token_prices",
+        [
+            _price_row("lite-1", today - dt.timedelta(days=40)),
+            _price_row("lite-2", today - dt.timedelta(days=10)),
+            {**_price_row("epoch-1", today - dt.timedelta(days=3)), "source": "epoch_api_prices"},
+        ],
+    )
+    _insert(
+        con,
+        "meta.freshness_thresholds",
+        [
+            {"feed": "litellm", "max_age_days": 7, "why": "daily"},
+            {"feed": "epoch_prices", "max_age_days": 120, "why": "irregular"},
+        ],
+    )
+    freshness = _rows(con, "select feed, family, data_through, age_days, max_age_days, stale from marts.feed_freshness")
+    assert sorted(freshness) == [
+        ("epoch_prices", "token prices", today - dt.timedelta(days=3), 3, 120, False),
+        ("litellm", "token prices", today - dt.timedelta(days=10), 10, 7, True),
+    ]
+    # The fetches succeeded; litellm is stale because its newest price is older than 7 days.
+    status = _rows(con, "select feed, data_through, data_age_days, stale, stale_reason from marts.feed_status")
+    assert sorted(status) == [
+        ("epoch_prices", today - dt.timedelta(days=3), 3, False, ""),
+        ("litellm", today - dt.timedelta(days=10), 10, True, "newest data 10 days old (threshold 7)"),
+    ]
+    at_date = _rows(
+        con, f"select feed, age_days, stale from marts.feed_freshness_as_of(date '{today - dt.timedelta(days=9)}')"
+    )
+    assert sorted(at_date) == [("epoch_prices", -6, False), ("litellm", 1, False)]
+
+
 def test_every_view_states_its_grain(con):
     comments = dict(_rows(con, "select view_name, comment from duckdb_views() where schema_name = 'marts'"))
     for view in VIEWS:
@@ -402,7 +460,9 @@ def test_views_are_readable_from_the_read_only_published_copy(published):
     try:
         for view in VIEWS:
             assert con.execute(f"select count(*) from marts.{view}").fetchall()[0][0] > 0, view
-        status = con.execute("select feed, stale from marts.feed_status").fetchall()
+        status = con.execute("select feed, stale, data_age_days > max_age_days from marts.feed_status").fetchall()
     finally:
         con.close()
-    assert sorted(status) == sorted((f.feed_id, False) for f in FEEDS.values() if snapshot_files(f))
+    # No fetch failed: a feed is stale exactly when its bundled data is older than its threshold.
+    assert sorted(feed for feed, _, _ in status) == sorted(f.feed_id for f in FEEDS.values() if snapshot_files(f))
+    assert all(stale == too_old for _, stale, too_old in status)

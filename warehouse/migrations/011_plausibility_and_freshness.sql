@@ -15,6 +15,7 @@ create table marts.flagged_price_listings (
     siblings bigint not null,
     sibling_median_to_price_ratio double,
     reason varchar not null,
+    tier_months_it_would_set bigint not null,
     primary key (source, provider, model, rule)
 );
 comment on table marts.flagged_price_listings is 'One row per price listing (source, provider, feed identifier) per plausibility rule it breaks on at least one date (transforms/data/price_plausibility.toml). Flagged observations stay in staging.token_prices and are left out of marts.price_index, marts.frontier_price and forecast.decline_rates.';
@@ -31,6 +32,7 @@ comment on column marts.flagged_price_listings.sibling_median_usd_per_mtok is 'M
 comment on column marts.flagged_price_listings.siblings is 'Number of other listings of the model with a current price on that date.';
 comment on column marts.flagged_price_listings.sibling_median_to_price_ratio is 'Sibling median divided by the flagged price (how many times cheaper the listing claims to be); null without siblings.';
 comment on column marts.flagged_price_listings.reason is 'The reason in words, with the figures of the latest flagged date.';
+comment on column marts.flagged_price_listings.tier_months_it_would_set is 'Tier-months of the price index this listing would set (be the cheapest offer) had flagged listings been kept (marts.flagged_price_effect).';
 
 create table marts.flagged_price_effect (
     tier_id varchar not null,

@@ -21,8 +21,12 @@ def reference_time(ctx: ReportContext) -> dt.datetime:
     return ctx.run.finished_at or ctx.run.started_at or dt.datetime.combine(ctx.run.as_of, dt.time())
 
 
+DATA_GAP_NOTE = ": data through "  # warehouse.freshness.data_gap_notes; shown on the cover, not as a skip
+
+
 def skipped_from_message(message: str | None) -> list[str]:
-    return [part.strip() for part in (message or "").split(";") if part.strip()]
+    parts = [part.strip() for part in (message or "").split(";")]
+    return [part for part in parts if part and DATA_GAP_NOTE not in part]
 
 
 def unforecast_series(ctx: ReportContext) -> list[dict[str, Any]]:
@@ -49,14 +53,12 @@ PUBLISHED_VARIANT = "blend_3to1"
 
 def flagged_decline_effect(ctx: ReportContext) -> dict[str, Any]:
     """Frontier-lows decline per tier without (as published) and with flagged listings, and the medians."""
-    sensitivity = ctx.frame("decline_sensitivity", ctx.run_id)
-    pairs = (
-        sensitivity.filter(pl.col("variant").is_in([PUBLISHED_VARIANT, FLAGGED_VARIANT]))
-        .pivot(on="variant", index=["tier_id", "label"], values="factor_per_year")
-        .sort("tier_id")
+    sensitivity = ctx.frame("decline_sensitivity", ctx.run_id).filter(
+        pl.col("variant").is_in([PUBLISHED_VARIANT, FLAGGED_VARIANT])
     )
-    if FLAGGED_VARIANT not in pairs.columns or PUBLISHED_VARIANT not in pairs.columns:
-        return {"tiers": [], "median_without": None, "median_with": None, "changed": 0}
+    if sensitivity.select("variant").n_unique() < 2:
+        return {"tiers": [], "median_without": None, "median_with": None, "changed": 0, "tiers_compared": 0}
+    pairs = sensitivity.pivot(on="variant", index=["tier_id", "label"], values="factor_per_year").sort("tier_id")
     rows = pairs.rename({PUBLISHED_VARIANT: "without_flagged", FLAGGED_VARIANT: "with_flagged"}).to_dicts()
     changed = [r for r in rows if r["without_flagged"] != r["with_flagged"]]
     return {

@@ -92,6 +92,8 @@ def test_status_lists_tables_batches_and_last_run(published):
         "epoch_prices",
         "success",
         "forecast.values",
+        "data through",
+        "price listings left out of the index",
     ):
         assert fragment in result.output
 

@@ -207,7 +207,7 @@ def flag_observations(observations: pl.DataFrame, rules: PlausibilityRules | Non
                 pl.lit("input $"),
                 pl.col("input_usd_per_mtok").round(6).cast(pl.String),
                 pl.lit("/1M is "),
-                (pl.col("input_usd_per_mtok") / pl.col("output_usd_per_mtok")).round(1).cast(pl.String),
+                (pl.col("input_usd_per_mtok") / pl.col("output_usd_per_mtok")).round(2).cast(pl.String),
                 pl.lit("x its own output price $"),
                 pl.col("output_usd_per_mtok").round(6).cast(pl.String),
                 pl.lit("/1M"),

@@ -4,7 +4,8 @@ with ranked as (
     select
         rule,
         provider || ' ' || model || ' $' || round(blended_usd_per_mtok, 4) || '/1M'
-        || coalesce(' (' || round(sibling_median_to_price_ratio, 1) || 'x below siblings)', '') as example,
+        || coalesce(' (median of ' || siblings || ' other listings: ' || round(sibling_median_to_price_ratio, 1)
+            || 'x this price)', '') as example,
         row_number() over (partition by rule order by tier_months_it_would_set desc, model) as rank
     from marts.flagged_price_listings
 ),

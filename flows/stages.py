@@ -19,6 +19,7 @@ import polars as pl
 from flows.progress import report
 from sources.errors import FeedError
 from sources.registry import FEEDS, get_feed
+from transforms.price_plausibility import DEFAULT_RULES_FILE
 from transforms.tiers import DEFAULT_TIERS_FILE
 from warehouse.db import insert_frame
 from warehouse.ingest import expand_paths, ingest_bundled, ingest_file, ingest_files, ingest_live
@@ -130,6 +131,8 @@ def run_id_for(as_of: dt.date, vintage: list[dict[str, Any]], tiers_path: Path) 
             "payloads": sorted(v["sha256"] for v in vintage),
             "tiers": hashlib.sha256(tiers_path.read_bytes()).hexdigest(),
             "method": METHOD_VERSION,
+            # Other thresholds change which listings the declines rest on: a new run, not a reuse.
+            "plausibility": hashlib.sha256(DEFAULT_RULES_FILE.read_bytes()).hexdigest(),
         },
         sort_keys=True,
     )

@@ -20,6 +20,7 @@ from flows.cli import app
 from sources.registry import FEEDS
 from sources.snapshot import snapshot_files
 from warehouse.connection import open_work
+from warehouse.freshness import data_gap_notes
 from warehouse.migrate import apply_migrations
 from warehouse.publish import publish
 from warehouse.settings import Settings
@@ -447,6 +448,11 @@ def test_feed_freshness_gives_data_through_its_age_and_stale_against_the_thresho
         con, f"select feed, age_days, stale from marts.feed_freshness_as_of(date '{today - dt.timedelta(days=9)}')"
     )
     assert sorted(at_date) == [("epoch_prices", -6, False), ("litellm", 1, False)]
+    # A forecast run states the gap per family: the newest over all feeds, and who is stale.
+    assert data_gap_notes(con, today) == [
+        f"token prices: data through {today - dt.timedelta(days=3)}, 3 days before the as-of date {today} "
+        "(stale: litellm)"
+    ]
 
 
 def test_every_view_states_its_grain(con):

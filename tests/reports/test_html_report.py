@@ -231,6 +231,17 @@ def test_warnings_name_stale_feeds_failed_batches_and_quarantine(full, full_html
     assert re.search(r"\d+ warnings? appl", summary_text)
 
 
+def test_warnings_list_flagged_price_listings_with_their_effect_and_old_data(full, full_html, warehouse):
+    warnings = section_text(full_html, "warnings")
+    assert "Implausible price listings left out" in warnings
+    assert "gemini-1.5-flash-exp-0827" in warnings and "28.0x below the median" in warnings
+    (would_set,) = full.execute("select count(*) from marts.flagged_price_effect").fetchone()
+    assert would_set > 0 and f"would set the index in {would_set} of" in warnings
+    assert "Old data" in warnings
+    cover = text_of(full_html).split("Data vintage")[0]
+    assert "Data through:" in cover and "token prices" in cover and "days before the as-of date" in cover
+
+
 def test_sources_list_every_feed_with_licence_and_retrieval(full_html, feeds):
     sources = section_text(full_html, "data-sources")
     for feed in feeds:

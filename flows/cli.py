@@ -56,12 +56,14 @@ def _mode(live: bool) -> str:
 
 class _State:
     debug = False
+    home: Path | None = None
 
 
 def _settings(home: Path | None) -> Any:
+    """Settings for `--home` given after the command, else before it, else $INFERCAST_HOME or ./data."""
     from warehouse.settings import Settings
 
-    return Settings.from_env(home)
+    return Settings.from_env(home or _State.home)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -74,8 +76,10 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks on errors.")] = False,
+    home: HomeOption = None,
 ) -> None:
     _State.debug = debug
+    _State.home = home
 
 
 @app.command()
@@ -630,6 +634,32 @@ def serve(home: HomeOption = None) -> None:
     console.print(f"serving {', '.join(d.name for d in deployments)} (Ctrl-C to stop)")
     # Paused schedules would survive a restart of this process; keep them active.
     prefect_serve(*deployments, pause_on_shutdown=False, print_starting_message=False)
+
+
+@app.command()
+def shell(home: HomeOption = None) -> None:
+    """Open an interactive read-only SQL prompt on the published warehouse (.help for commands)."""
+    from flows.shell import HELP, run_shell, terminal_reader
+    from warehouse.connection import NoPublishedWarehouse, open_published
+
+    settings = _settings(home)
+    try:
+        con = open_published(settings)
+    except NoPublishedWarehouse as error:
+        raise _fail(str(error)) from error
+    console.print(f"infercast shell on {settings.published_db} (read-only)\n{HELP}", highlight=False)
+    try:
+        run_shell(
+            con,
+            terminal_reader(),
+            lambda names, rows: _print_table(console, names, rows, SHELL_ROWS_SHOWN),
+            lambda text: console.print(text, highlight=False, markup=False),
+        )
+    finally:
+        con.close()
+
+
+SHELL_ROWS_SHOWN = 200
 
 
 def _print_query(con: Any, sql_name: str, title: str, headers: tuple[str, ...]) -> None:

@@ -121,13 +121,13 @@ def draw_fan(axis: Axes, fan: pl.DataFrame, colour_: str, *, anchor: tuple[dt.da
         return
     fan = fan.sort("ds")
     days: list[Any] = fan["ds"].to_list()
-    columns = {name: fan[name].to_list() for name in ("mean", "lo_80", "hi_80", "lo_95", "hi_95")}
+    columns = {name: fan[name].to_list() for name in ("median", "lo_80", "hi_80", "lo_95", "hi_95")}
     if anchor is not None and anchor[0] < days[0]:
         days = [anchor[0], *days]
         columns = {name: [anchor[1], *values] for name, values in columns.items()}
     axis.fill_between(days, columns["lo_95"], columns["hi_95"], color=colour_, alpha=FORECAST_ALPHA_95, linewidth=0)
     axis.fill_between(days, columns["lo_80"], columns["hi_80"], color=colour_, alpha=FORECAST_ALPHA_80, linewidth=0)
-    axis.plot(days, columns["mean"], color=colour_, linestyle="--", linewidth=1.3)
+    axis.plot(days, columns["median"], color=colour_, linestyle="--", linewidth=1.3)
 
 
 def fan_legend_handles(colour_: str = "#555555") -> list[Patch]:

@@ -29,6 +29,7 @@ from reports.table_export import Column, ExportTable, discover_tables
 
 TITLE = "infercast — inference economics data export"
 ABOUT_SHEET = "About"
+DICTIONARY_SHEET = "Data dictionary"
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_STRING = 32_767
 MAX_COLUMN_WIDTH = 60
@@ -390,6 +391,29 @@ def _write_about(
         sheet.write_number(row, 3, count, formats.count)
 
 
+def _write_dictionary(
+    sheet: Worksheet, formats: _Formats, tables: Sequence[ExportTable], names: Mapping[str, str]
+) -> None:
+    """One row per column of every exported sheet: its table, type and the warehouse's comment on it."""
+    headers = ("sheet", "table", "column", "type", "meaning and unit")
+    for col, (text, width) in enumerate(zip(headers, (22, 34, 34, 12, 90), strict=True)):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, text, formats.header)
+    row = 0
+    for table in tables:
+        for column in table.columns:
+            row += 1
+            sheet.write_url(
+                row, 0, f"internal:'{names[table.qualified]}'!A1", formats.link, string=names[table.qualified]
+            )
+            sheet.write_string(row, 1, table.qualified, formats.top)
+            sheet.write_string(row, 2, column.name, formats.top)
+            sheet.write_string(row, 3, column.data_type, formats.top)
+            sheet.write_string(row, 4, column.comment or "", formats.wrap)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
+
+
 def export_xlsx(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -425,6 +449,7 @@ def export_xlsx(
         )
         formats = _Formats(workbook)
         about = workbook.add_worksheet(ABOUT_SHEET)
+        _write_dictionary(workbook.add_worksheet(DICTIONARY_SHEET), formats, tables, names)
         listing = []
         for table, rows, truncated in contents:
             name = names[table.qualified]

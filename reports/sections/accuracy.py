@@ -45,11 +45,11 @@ def backtest_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def compare_with_actuals(earlier: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
     """Earlier forecasts joined to what happened: inside the 80%/95% intervals, and the log error."""
     joined = earlier.join(actuals, on=["target", "series_id", "ds"], how="inner")
-    positive = (pl.col("actual") > 0) & (pl.col("mean") > 0)
+    positive = (pl.col("actual") > 0) & (pl.col("median") > 0)
     return joined.with_columns(
         inside_80=(pl.col("actual") >= pl.col("lo_80")) & (pl.col("actual") <= pl.col("hi_80")),
         inside_95=(pl.col("actual") >= pl.col("lo_95")) & (pl.col("actual") <= pl.col("hi_95")),
-        log_error=pl.when(positive).then((pl.col("actual") / pl.col("mean")).log()),
+        log_error=pl.when(positive).then((pl.col("actual") / pl.col("median")).log()),
     )
 
 

@@ -58,7 +58,7 @@ def test_forecast_intervals_are_ordered(refreshed):
     con = duckdb.connect(str(settings.published_db), read_only=True)
     bad = con.execute(
         "select count(*) from forecast.values "
-        "where not (lo_95 <= lo_80 and lo_80 <= mean and mean <= hi_80 and hi_80 <= hi_95)"
+        "where not (lo_95 <= lo_80 and lo_80 <= median and median <= hi_80 and hi_80 <= hi_95)"
     ).fetchall()
     run = con.execute("select as_of, status from forecast.runs").fetchall()
     con.close()

@@ -151,7 +151,7 @@ def test_frontier_and_revenue_headlines(full, warehouse, summary):
     ).fetchall()[0]
     assert f"{fmt.price(price)} per 1M tokens in {fmt.month(month)} ({model}, leader on GPQA Diamond)" in summary
     forecast = full.execute(
-        "select mean, lo_80, hi_80 from forecast.values where run_id = ? and target = 'frontier_price' "
+        "select median, lo_80, hi_80 from forecast.values where run_id = ? and target = 'frontier_price' "
         "and series_id = 'gpqa_diamond' and ds = ?",
         [warehouse.run_id, dt.date(month.year + 1, month.month, 1)],
     ).fetchall()[0]

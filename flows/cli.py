@@ -115,19 +115,33 @@ def refresh(
 
     configure_prefect(settings)
     from flows.cli_progress import stage_progress
+    from flows.fit_warnings import collected_warnings
 
-    with stage_progress(errors, "start Prefect (temporary local server, 10-20 s)"):
+    with stage_progress(errors, "start Prefect (temporary local server)"):
         from flows.refresh import run_refresh
         from sources.errors import FeedError
         from warehouse.lock import LockTimeout
 
         try:
-            summary = run_refresh(settings, as_of=as_of_date, mode=mode, lock_timeout_s=lock_timeout, runner=runner)
+            with collected_warnings() as caught:
+                summary = run_refresh(settings, as_of=as_of_date, mode=mode, lock_timeout_s=lock_timeout, runner=runner)
         except (FeedError, LockTimeout, NothingKnown) as error:
             raise _fail(str(error)) from error
+    _report_fit_warnings(caught)
     _print_refresh_summary(summary)
     if summary["status"] != "success":
         raise typer.Exit(1)
+
+
+def _report_fit_warnings(caught: list[Any]) -> None:
+    from flows.fit_warnings import summary_line
+
+    line = summary_line(caught)
+    if line:
+        errors.print(f"[yellow]note:[/] {line}", highlight=False)
+    if _State.debug:
+        for item in caught:
+            errors.print(f"{item.filename}:{item.lineno}: {item.category.__name__}: {item.message}", markup=False)
 
 
 def _parse_date(text: str) -> dt.date:
@@ -471,6 +485,7 @@ def forecast(
     """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest)."""
     import datetime as _dt
 
+    from flows.fit_warnings import collected_warnings
     from flows.inputs import NothingKnown, check_as_of_not_in_future, check_data_known
     from flows.stages import build_marts, fit_forecasts, render_reports
     from warehouse.connection import open_work
@@ -486,7 +501,9 @@ def forecast(
             try:
                 check_data_known(con, as_of_date)
                 marts = build_marts(con, as_of_date)
-                summary = fit_forecasts(con, as_of_date)
+                with collected_warnings() as caught:
+                    summary = fit_forecasts(con, as_of_date)
+                _report_fit_warnings(caught)
                 report_path = render_reports(con, settings, summary.notes[0])
             finally:
                 con.close()

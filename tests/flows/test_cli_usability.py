@@ -164,3 +164,20 @@ def test_shell_runs_statements_from_standard_input(published):
     )
     assert result.exit_code == 0, result.output
     assert "read-only" in result.output and "feeds" in result.output and "2" in result.output
+
+
+def test_fit_warnings_become_one_summary_line():
+    import warnings
+
+    import numpy as np
+
+    from flows.fit_warnings import collected_warnings, summary_line
+
+    with collected_warnings() as caught:
+        with np.errstate(divide="warn"):
+            np.log(np.zeros(2))
+        warnings.warn("Perfect separation detected", UserWarning, stacklevel=1)
+    line = summary_line(caught)
+    assert line is not None and line.startswith("model fitting raised 2 warning(s): ")
+    assert "RuntimeWarning (divide by zero encountered in log)" in line and "forecast.fallbacks" in line
+    assert summary_line([]) is None

@@ -40,6 +40,7 @@ SIGNIFICANT_DIGITS = 3
 # Shares read as percentages; two digits of the smallest one are enough (12.5% -> 0.0%, 0.4% -> 0.40%).
 SHARE_SIGNIFICANT_DIGITS = 2
 MAX_DECIMALS = 6
+RATIO_UNIT = "ratio, 100% = full"
 
 UNIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), unit)
@@ -51,6 +52,8 @@ UNIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"messages_per_day$", "messages/day"),
         (r"factor_per_year$", "× per year"),
         (r"(^|_)share(_|$)", "share"),
+        (r"^coverage_\d+$", "share"),
+        (r"(^|_)utilization$", "ratio, 100% = full"),
         (r"flop_per_s$", "FLOP/s"),
         (r"op_per_s$", "OP/s"),
         (r"bytes_per_s$", "bytes/s"),
@@ -165,6 +168,8 @@ def number_format(column: Column, unit: str | None, values: Sequence[Any]) -> st
     if not magnitudes:
         return "0.00"
     smallest, largest = min(magnitudes), max(magnitudes)
+    if unit == RATIO_UNIT:  # may exceed 100% (a demand above capacity): always a percentage
+        return "0.0%"
     if unit == "share" and largest <= 1:
         decimals = min(max(_decimals_for(smallest * 100, SHARE_SIGNIFICANT_DIGITS), 1), 3)
         return "0." + "0" * decimals + "%"

@@ -563,7 +563,8 @@ def minimal_run(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     run_id = run_id_for(as_of, vintage, DEFAULT_TIERS_FILE) + "-minimal"
     result = forecast_price_index(con.sql("select * from marts.price_index").pl(), 24)
     for table, frame in (("forecast.values", result.values), ("forecast.decline_rates", result.declines)):
-        con.register("minimal_rows", frame.with_columns(run_id=pl.lit(run_id)))
+        stored = frame.rename({"mean": "median"}) if table == "forecast.values" else frame
+        con.register("minimal_rows", stored.with_columns(run_id=pl.lit(run_id)))
         try:
             con.execute(f"insert into {table} by name select * from minimal_rows").fetchall()
         finally:

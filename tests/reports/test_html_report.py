@@ -338,3 +338,11 @@ def test_fallback_reasons_read_as_sentences():
     )
     assert plain_reason("loglinear_hac: LinAlgError: SVD did not converge") == "the model's fit did not converge"
     assert plain_reason("x: RuntimeError: boom") == "the model could not be fitted to this series"
+
+
+def test_vintage_says_whether_a_time_is_a_download_or_a_file_read():
+    from reports.sections.cover import retrieval_kind
+
+    assert retrieval_kind("https://openrouter.ai/api/v1/models") == "downloaded from the live endpoint"
+    assert retrieval_kind("bundled:litellm/token_prices.csv").startswith("bundled snapshot read")
+    assert retrieval_kind("/tmp/export.csv") == "file given with --file read"

@@ -226,3 +226,13 @@ def test_sheet_names_are_short_unique_and_readable():
     assert names[:3] == ["marts_values", "forecast_values", "about~2"]
     assert all(len(name) <= 31 for name in names)
     assert len({name.lower() for name in names}) == len(names)
+
+
+def test_utilization_and_coverage_are_percentages_whatever_their_size():
+    table = _table("d", ("implied_utilization", "DOUBLE"), ("coverage_80", "DOUBLE"))
+    units = column_units(table)
+    assert units == {"implied_utilization": "ratio, 100% = full", "coverage_80": "share"}
+    utilization = Column("implied_utilization", "DOUBLE", None)
+    # 5.5866 is 558.7% (as the HTML shows it), not 5.5866 in a four-decimal format.
+    assert number_format(utilization, units["implied_utilization"], [5.5866, 0.42]) == "0.0%"
+    assert number_format(Column("coverage_80", "DOUBLE", None), "share", [0.5, 1.0]) == "0.0%"

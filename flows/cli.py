@@ -421,7 +421,8 @@ def _print_status_summary(con: Any) -> None:
     last = con.sql(read_sql("last_run")).fetchall()
     if last:
         run_id, as_of, _started, finished, run_status, _message = last[0]
-        console.print(f"last forecast run: {run_id}, as of {as_of}, {run_status}, finished {_cell(finished)}")
+        finished_text = f"{finished:%Y-%m-%d %H:%M}" if isinstance(finished, dt.datetime) else _cell(finished)
+        console.print(f"last forecast run: {run_id}, as of {as_of}, {run_status}, finished {finished_text} UTC")
     else:
         console.print("last forecast run: none yet")
     flow = con.sql(read_sql("recent_flow_runs")).fetchall()
@@ -634,7 +635,8 @@ def sources(home: HomeOption = None) -> None:
     except NoPublishedWarehouse:
         pass
     table = Table(title="feeds", title_justify="left")
-    for column in ("feed", "family", "endpoint", "bundled", "last batch", "status", "rows loaded (all batches)"):
+    table.caption = "rows loaded: over all batches of the feed (the figure status and marts.feed_status show)"
+    for column in ("feed", "family", "endpoint", "bundled", "last batch", "status", "rows loaded"):
         table.add_column(column, overflow="fold")
     for feed in FEEDS.values():
         batch = last.get(feed.feed_id)

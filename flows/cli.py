@@ -56,12 +56,14 @@ def _mode(live: bool) -> str:
 
 class _State:
     debug = False
+    home: Path | None = None
 
 
 def _settings(home: Path | None) -> Any:
+    """Settings for `--home` given after the command, else before it, else $INFERCAST_HOME or ./data."""
     from warehouse.settings import Settings
 
-    return Settings.from_env(home)
+    return Settings.from_env(home or _State.home)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -74,8 +76,10 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks on errors.")] = False,
+    home: HomeOption = None,
 ) -> None:
     _State.debug = debug
+    _State.home = home
 
 
 @app.command()
@@ -100,27 +104,44 @@ def refresh(
     settings = _settings(home)
     mode = _mode(live)
     as_of_date = _parse_date(as_of) if as_of else None
+    from flows.inputs import NothingKnown, check_as_of_not_in_future
+
+    if as_of_date is not None:
+        try:
+            check_as_of_not_in_future(as_of_date)
+        except NothingKnown as error:
+            raise _fail(str(error), code=2) from error
     from flows.prefect_env import configure_prefect
 
     configure_prefect(settings)
-    from flows.progress import set_listener
+    from flows.cli_progress import stage_progress
+    from flows.fit_warnings import collected_warnings
 
-    try:
-        with console.status("starting Prefect (temporary local server)…") as status:
-            set_listener(lambda message: status.update(f"{message}…"))
-            from flows.refresh import run_refresh
-            from sources.errors import FeedError
-            from warehouse.lock import LockTimeout
+    with stage_progress(errors, "start Prefect (temporary local server)"):
+        from flows.refresh import run_refresh
+        from sources.errors import FeedError
+        from warehouse.lock import LockTimeout
 
-            try:
+        try:
+            with collected_warnings() as caught:
                 summary = run_refresh(settings, as_of=as_of_date, mode=mode, lock_timeout_s=lock_timeout, runner=runner)
-            except (FeedError, LockTimeout) as error:
-                raise _fail(str(error)) from error
-    finally:
-        set_listener(None)
+        except (FeedError, LockTimeout, NothingKnown) as error:
+            raise _fail(str(error)) from error
+    _report_fit_warnings(caught)
     _print_refresh_summary(summary)
     if summary["status"] != "success":
         raise typer.Exit(1)
+
+
+def _report_fit_warnings(caught: list[Any]) -> None:
+    from flows.fit_warnings import summary_line
+
+    line = summary_line(caught)
+    if line:
+        errors.print(f"[yellow]note:[/] {line}", highlight=False)
+    if _State.debug:
+        for item in caught:
+            errors.print(f"{item.filename}:{item.lineno}: {item.category.__name__}: {item.message}", markup=False)
 
 
 def _parse_date(text: str) -> dt.date:
@@ -143,11 +164,23 @@ def _print_refresh_summary(summary: dict[str, Any]) -> None:
         "forecasts",
         f"run {summary['run_id']}: " + (", ".join(f"{k} {v}" for k, v in forecast_rows.items()) or "; ".join(notes)),
     )
-    table.add_row("report", summary["report"])
-    table.add_row("published", summary["published"])
     console.print(table)
+    # Paths on lines of their own, never folded into a table cell, so they can be copied whole.
+    for label, path in export_paths(Path(summary["report"]).parent):
+        console.print(f"{label}: {path}", highlight=False, markup=False, soft_wrap=True)
+    console.print(f"published warehouse: {summary['published']}", highlight=False, markup=False, soft_wrap=True)
     for warning in summary.get("warnings", []):
         errors.print(f"[yellow]warning:[/] {warning}", highlight=False)
+
+
+def export_paths(exports_dir: Path) -> list[tuple[str, str]]:
+    """(label, absolute path) of every export in the directory: report files, then the tables folder."""
+    found = [(path.suffix.lstrip("."), str(path.resolve())) for path in sorted(exports_dir.glob("infercast*.*"))]
+    tables = exports_dir / "tables"
+    if tables.is_dir():
+        count = sum(1 for _ in tables.iterdir())
+        found.append(("tables", f"{tables.resolve()}{os.sep} ({count} CSV/Parquet files)"))
+    return found
 
 
 def _ingest_detail(item: dict[str, Any]) -> str:
@@ -340,10 +373,17 @@ def _cell(value: Any) -> str:
 
 
 @app.command()
-def status(home: HomeOption = None) -> None:
-    """Tables with row counts, the latest batch per feed and the last forecast run."""
+def status(
+    home: HomeOption = None,
+    tables: Annotated[bool, typer.Option("--tables", help="Every table with its row count and grain.")] = False,
+    feeds: Annotated[
+        bool,
+        typer.Option("--feeds", help="Per feed: last good batch, quarantine reasons, fetch errors; model identity."),
+    ] = False,
+    runs: Annotated[bool, typer.Option("--runs", help="The last forecast run and recent flow runs in full.")] = False,
+) -> None:
+    """Health at a glance: feeds, the last forecast run and flow run (details: --tables, --feeds, --runs)."""
     from warehouse.connection import NoPublishedWarehouse, open_published
-    from warehouse.sqlfiles import read_sql
 
     settings = _settings(home)
     try:
@@ -351,57 +391,98 @@ def status(home: HomeOption = None) -> None:
     except NoPublishedWarehouse as error:
         raise _fail(str(error)) from error
     try:
-        tables = con.sql(read_sql("table_row_counts")).fetchall()
-        counts = Table(title="tables", title_justify="left")
-        for column in ("table", "rows", "what one row is"):
-            counts.add_column(column, overflow="fold")
-        for schema, name, _estimate, comment in tables:
-            exact = con.sql(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]
-            counts.add_row(f"{schema}.{name}", str(exact), comment or "")
-        console.print(counts)
-        _print_query(
-            con,
-            "feed_health",
-            "feeds",
-            (
-                "feed",
-                "last good batch",
-                "loaded at",
-                "rows loaded",
-                "quarantined",
-                "failed batches",
-                "top quarantine reasons",
-                "data through",
-                "age (days)",
-                "threshold (days)",
-                "stale",
-                "why stale",
-                "stale days",
-                "fetch error",
-            ),
-        )
-        _print_query(
-            con,
-            "flagged_prices",
-            "price listings left out of the index (implausible; marts.flagged_price_listings)",
-            ("rule", "listings", "tier-months they would set", "examples"),
-        )
-        _print_query(
-            con,
-            "identity_match_rate",
-            "model identity: identifiers that another feed also knows",
-            ("feed", "identifiers", "matched", "match rate", "unmatched"),
-        )
-        _print_query(con, "last_run", "last forecast run", ("run", "as of", "started", "finished", "status", "message"))
-        _print_query(
-            con,
-            "recent_flow_runs",
-            "recent flow runs",
-            ("run", "flow", "started", "finished", "status", "warnings"),
-        )
-        console.print(f"published warehouse: {settings.published_db}")
+        if not (tables or feeds or runs):
+            _print_status_summary(con)
+        if tables:
+            _print_table_counts(con)
+        if feeds:
+            _print_feed_details(con)
+        if runs:
+            _print_query(
+                con, "last_run", "last forecast run", ("run", "as of", "started", "finished", "status", "message")
+            )
+            flow_headers = ("run", "flow", "started", "finished", "status", "warnings")
+            _print_query(con, "recent_flow_runs", "recent flow runs", flow_headers)
+        console.print(f"published warehouse: {settings.published_db}", highlight=False, soft_wrap=True)
     finally:
         con.close()
+
+
+def _print_status_summary(con: Any) -> None:
+    """The default `status`: one short table and a few lines, narrow enough for 100 columns."""
+    from warehouse.sqlfiles import read_sql
+
+    feeds = Table(title="feeds", title_justify="left")
+    for header in ("feed", "last good data loaded", "rows loaded", "quarantined", "data through", "stale"):
+        feeds.add_column(header, overflow="fold")
+    for row in con.sql(read_sql("feed_health")).fetchall():
+        stale = f"yes ({row[9]} d > {row[8]})" if row[10] and row[9] is not None else ("yes" if row[10] else "no")
+        feeds.add_row(row[0], _cell(row[2]), f"{row[3]:,}", f"{row[4]:,}", _cell(row[7]), stale)
+    console.print(feeds)
+    last = con.sql(read_sql("last_run")).fetchall()
+    if last:
+        run_id, as_of, _started, finished, run_status, _message = last[0]
+        finished_text = f"{finished:%Y-%m-%d %H:%M}" if isinstance(finished, dt.datetime) else _cell(finished)
+        console.print(f"last forecast run: {run_id}, as of {as_of}, {run_status}, finished {finished_text} UTC")
+    else:
+        console.print("last forecast run: none yet")
+    flow = con.sql(read_sql("recent_flow_runs")).fetchall()
+    if flow:
+        console.print(f"last flow run: {flow[0][1]} {flow[0][4]}, started {flow[0][2]}")
+    relations = con.sql(read_sql("table_row_counts")).fetchall()
+    console.print(
+        f"{len(relations)} tables. Details: --tables (row counts and grain), --feeds (batches, "
+        "quarantine reasons, fetch errors, model identity), --runs (forecast and flow runs).",
+        highlight=False,
+    )
+
+
+def _print_table_counts(con: Any) -> None:
+    from warehouse.sqlfiles import read_sql
+
+    counts = Table(title="tables", title_justify="left")
+    for column in ("table", "rows", "what one row is"):
+        counts.add_column(column, overflow="fold")
+    for schema, name, _estimate, comment in con.sql(read_sql("table_row_counts")).fetchall():
+        exact = con.sql(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0]
+        counts.add_row(f"{schema}.{name}", f"{exact:,}", comment or "")
+    console.print(counts)
+
+
+def _print_feed_details(con: Any) -> None:
+    _print_query(
+        con,
+        "feed_health",
+        "feeds",
+        (
+            "feed",
+            "last good batch",
+            "loaded at",
+            "rows loaded",
+            "quarantined",
+            "failed batches",
+            "top quarantine reasons",
+            "data through",
+            "age (days)",
+            "threshold (days)",
+            "stale",
+            "why stale",
+            "stale days",
+            "fetch error",
+        ),
+    )
+    _print_query(
+        con,
+        "flagged_prices",
+        "price listings left out of the index (implausible; marts.flagged_price_listings)",
+        ("rule", "listings", "tier-months they would set", "examples"),
+    )
+    _print_query(
+        con,
+        "identity_match_rate",
+        "model identity: identifiers that another feed also knows",
+        ("feed", "identifiers", "matched", "match rate", "unmatched"),
+    )
 
 
 @app.command()
@@ -416,6 +497,8 @@ def forecast(
     """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest)."""
     import datetime as _dt
 
+    from flows.fit_warnings import collected_warnings
+    from flows.inputs import NothingKnown, check_as_of_not_in_future, check_data_known
     from flows.stages import build_marts, fit_forecasts, render_reports
     from warehouse.connection import open_work
     from warehouse.lock import LockTimeout, WriterLock
@@ -424,17 +507,23 @@ def forecast(
     as_of_date = _parse_date(as_of) if as_of else _dt.datetime.now(_dt.UTC).date()
     settings = _settings(home)
     try:
+        check_as_of_not_in_future(as_of_date)
         with WriterLock(settings.lock_path, timeout_s=lock_timeout), console.status("forecasting…"):
             con = open_work(settings)
             try:
+                check_data_known(con, as_of_date)
                 marts = build_marts(con, as_of_date)
-                summary = fit_forecasts(con, as_of_date)
+                with collected_warnings() as caught:
+                    summary = fit_forecasts(con, as_of_date)
+                _report_fit_warnings(caught)
                 report_path = render_reports(con, settings, summary.notes[0])
             finally:
                 con.close()
             publish(settings)
     except LockTimeout as error:
         raise _fail(str(error)) from error
+    except NothingKnown as error:
+        raise _fail(str(error), code=2) from error
     console.print(f"as of {as_of_date}: run {summary.notes[0]}")
     console.print("marts: " + ", ".join(f"{k} {v}" for k, v in marts.rows.items()))
     console.print(
@@ -557,6 +646,7 @@ def sources(home: HomeOption = None) -> None:
     except NoPublishedWarehouse:
         pass
     table = Table(title="feeds", title_justify="left")
+    table.caption = "rows loaded: over all batches of the feed (the figure status and marts.feed_status show)"
     for column in ("feed", "family", "endpoint", "bundled", "last batch", "status", "rows loaded"):
         table.add_column(column, overflow="fold")
     for feed in FEEDS.values():
@@ -568,7 +658,7 @@ def sources(home: HomeOption = None) -> None:
             feed.bundled_range,
             str(batch[3]) if batch else "never loaded",
             str(batch[2]) if batch else "",
-            str(batch[5]) if batch else "",
+            f"{batch[8]:,}" if batch else "",
         )
     console.print(table)
 
@@ -581,9 +671,12 @@ def quarantine(
     limit: Annotated[int, typer.Option(help="Rows shown.")] = 50,
 ) -> None:
     """List rows held back by validation: batch, source row, column, check, offending value."""
+    from sources.registry import FEEDS
     from warehouse.connection import NoPublishedWarehouse, open_published
     from warehouse.sqlfiles import read_sql
 
+    if feed is not None and feed not in FEEDS:
+        raise _fail(f"unknown feed {feed!r}; known feeds: {', '.join(FEEDS)}", code=2)
     try:
         con = open_published(_settings(home))
     except NoPublishedWarehouse as error:
@@ -640,6 +733,32 @@ def serve(home: HomeOption = None) -> None:
     console.print(f"serving {', '.join(d.name for d in deployments)} (Ctrl-C to stop)")
     # Paused schedules would survive a restart of this process; keep them active.
     prefect_serve(*deployments, pause_on_shutdown=False, print_starting_message=False)
+
+
+@app.command()
+def shell(home: HomeOption = None) -> None:
+    """Open an interactive read-only SQL prompt on the published warehouse (.help for commands)."""
+    from flows.shell import HELP, run_shell, terminal_reader
+    from warehouse.connection import NoPublishedWarehouse, open_published
+
+    settings = _settings(home)
+    try:
+        con = open_published(settings)
+    except NoPublishedWarehouse as error:
+        raise _fail(str(error)) from error
+    console.print(f"infercast shell on {settings.published_db} (read-only)\n{HELP}", highlight=False)
+    try:
+        run_shell(
+            con,
+            terminal_reader(),
+            lambda names, rows: _print_table(console, names, rows, SHELL_ROWS_SHOWN),
+            lambda text: console.print(text, highlight=False, markup=False),
+        )
+    finally:
+        con.close()
+
+
+SHELL_ROWS_SHOWN = 200
 
 
 def _print_query(con: Any, sql_name: str, title: str, headers: tuple[str, ...]) -> None:

@@ -40,6 +40,9 @@ from warehouse.freshness import data_gap_notes
 
 SERIES_PER_JOB = 8
 VALUE_COLUMNS = ["target", "series_id", "model", "ds", "mean", "lo_80", "hi_80", "lo_95", "hi_95", "unit"]
+# The model contract calls the point forecast `mean`; on the original scale it is the median
+# (the models forecast logs), so the warehouse stores it as `median` (migration 015).
+STORED_NAMES = {"mean": "median"}
 
 
 @dataclass
@@ -144,7 +147,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
 
     values = [r.values for r in merged.values()] + [demand_values(demand), adoption_values]
     tables: dict[str, pl.DataFrame] = {
-        "forecast.values": _concat([v.select(VALUE_COLUMNS) for v in values if v.height]),
+        "forecast.values": _concat([v.select(VALUE_COLUMNS).rename(STORED_NAMES) for v in values if v.height]),
         "forecast.backtests": _concat(
             [b for b in [*(r.backtests for r in merged.values()), adoption_bt] if b.height], how="diagonal_relaxed"
         ),

@@ -13,6 +13,7 @@ from flows.progress import report
 from flows.stages import StageSummary, replace_tables
 from transforms.adoption import reasoning_share
 from transforms.demand import token_demand
+from transforms.developers import model_developers, provider_parties
 from transforms.installed_compute import installed_compute
 from transforms.observation_thinning import last_in_month
 from transforms.price_index import build_frontier_price, build_price_index, scored_prices
@@ -106,6 +107,8 @@ def build_marts(
         "marts.revenue_reconciliation": reconciliation,
         "marts.token_demand": demand,
         "marts.reasoning_adoption": adoption,
+        "marts.model_developers": model_developers(models),
+        "marts.developer_providers": provider_parties(),
     }
     if installed is not None:
         tables["marts.installed_compute"] = installed

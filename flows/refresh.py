@@ -23,6 +23,7 @@ from prefect.states import Completed, State
 
 from flows import stages
 from flows.forecast_stage import Prepared, finish, prepare
+from flows.inputs import check_data_known
 from flows.progress import report
 from forecasts.engine import EngineJob, TargetForecast, run_job
 from sources.errors import FeedError
@@ -132,6 +133,15 @@ def _end(settings: Settings, run_id: str, status: str, rows: dict[str, Any], war
         con.close()
 
 
+def _check_data_known(settings: Settings, as_of: dt.date) -> None:
+    """Stop before the marts when nothing is known by `as_of` (no empty report is published)."""
+    con = open_work(settings)
+    try:
+        check_data_known(con, as_of)
+    finally:
+        con.close()
+
+
 def _ingest_all(home: str, feeds: list[str], mode: str) -> tuple[list[dict[str, Any]], list[str]]:
     ingested = [ingest_task(home, feed_id, mode) for feed_id in feeds]
     warnings = [f"feed {i['feed']} failed: {i['message']}" for i in ingested if i["status"] == "failed"]
@@ -172,6 +182,7 @@ def refresh_flow(
         try:
             ingested, warnings = _ingest_all(home, feed_ids, mode)
             rows["ingest"] = {i["feed"]: i.get("rows_loaded", 0) for i in ingested}
+            _check_data_known(settings, as_of)
             marts = build_marts_task(home, as_of)
             rows["marts"] = marts["rows"]
             forecasts = _fit_forecasts(home, as_of)

@@ -272,7 +272,7 @@ def price_decline_continues(ctx: RunContext, claim: Claim) -> Evaluation:
     t = claim.thresholds
     keep, years, max_h = 1.0 - float(t["decline_fraction"]), float(t["years"]), int(t["max_horizon_months"])
     values = ctx.frame(
-        "select series_id, model, ds, mean, lo_80, hi_80, lo_95, hi_95 from forecast.values "
+        "select series_id, model, ds, median, lo_80, hi_80, lo_95, hi_95 from forecast.values "
         "where run_id = ? and target = 'price_index' order by series_id, ds",
         [ctx.run_id],
     )
@@ -298,14 +298,14 @@ def price_decline_continues(ctx: RunContext, claim: Claim) -> Evaluation:
             continue
         row = reachable[-1]
         months = _months_between(origin, row["ds"])
-        mu, sigma = lognormal_from_bands(row["mean"], row["lo_80"], row["hi_80"], row["lo_95"], row["hi_95"])
+        mu, sigma = lognormal_from_bands(row["median"], row["lo_80"], row["hi_80"], row["lo_95"], row["hi_95"])
         log_threshold = math.log(today * keep ** (months / 12.0 / years))
         if sigma > 0:
             probabilities.append(float(stats.norm.cdf((log_threshold - mu) / sigma)))
         else:
             probabilities.append(1.0 if log_threshold >= mu else 0.0)
         horizons.append(months)
-        ratios.append(row["mean"] / today)
+        ratios.append(row["median"] / today)
         champions[row["model"]] = champions.get(row["model"], 0) + 1
     if not probabilities:
         raise MissingInput("marts.price_index history before the forecasts of forecast.values target 'price_index'")
@@ -351,14 +351,14 @@ class _RevenueSum:
 def _revenue_sum(ctx: RunContext, series: str, first_year: int, last_year: int) -> _RevenueSum:
     target, series_id = series.split("/", 1)
     rows = ctx.frame(
-        "select ds, mean, lo_80, hi_80, lo_95, hi_95 from forecast.values where run_id = ? and target = ? "
+        "select ds, median, lo_80, hi_80, lo_95, hi_95 from forecast.values where run_id = ? and target = ? "
         "and series_id = ? and year(ds) between ? and ? order by ds",
         [ctx.run_id, target, series_id, first_year, last_year],
     )
     median = low = high = 0.0
     for row in rows.iter_rows(named=True):
-        mu, sigma = lognormal_from_bands(row["mean"], row["lo_80"], row["hi_80"], row["lo_95"], row["hi_95"])
-        median += row["mean"]
+        mu, sigma = lognormal_from_bands(row["median"], row["lo_80"], row["hi_80"], row["lo_95"], row["hi_95"])
+        median += row["median"]
         low += math.exp(mu - Z90 * sigma)
         high += math.exp(mu + Z90 * sigma)
     return _RevenueSum(rows["ds"].to_list(), 4 * (last_year - first_year + 1), median, low, high)

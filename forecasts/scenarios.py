@@ -439,7 +439,7 @@ _HARDWARE_COLUMNS = (
 # source -> (number of keys, allowed columns); columns are checked because they name SQL columns.
 _SHAPES: dict[str, tuple[int, tuple[str, ...]]] = {
     "growth_rates": (2, ("factor_per_year", "ci90_low", "ci90_high", "anchor_factor_per_year")),
-    "values": (3, ("mean", "lo_80", "hi_80", "lo_95", "hi_95")),
+    "values": (3, ("median", "lo_80", "hi_80", "lo_95", "hi_95")),
     "token_multiplier": (
         1,
         (

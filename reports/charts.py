@@ -121,13 +121,13 @@ def draw_fan(axis: Axes, fan: pl.DataFrame, colour_: str, *, anchor: tuple[dt.da
         return
     fan = fan.sort("ds")
     days: list[Any] = fan["ds"].to_list()
-    columns = {name: fan[name].to_list() for name in ("mean", "lo_80", "hi_80", "lo_95", "hi_95")}
+    columns = {name: fan[name].to_list() for name in ("median", "lo_80", "hi_80", "lo_95", "hi_95")}
     if anchor is not None and anchor[0] < days[0]:
         days = [anchor[0], *days]
         columns = {name: [anchor[1], *values] for name, values in columns.items()}
     axis.fill_between(days, columns["lo_95"], columns["hi_95"], color=colour_, alpha=FORECAST_ALPHA_95, linewidth=0)
     axis.fill_between(days, columns["lo_80"], columns["hi_80"], color=colour_, alpha=FORECAST_ALPHA_80, linewidth=0)
-    axis.plot(days, columns["mean"], color=colour_, linestyle="--", linewidth=1.3)
+    axis.plot(days, columns["median"], color=colour_, linestyle="--", linewidth=1.3)
 
 
 def fan_legend_handles(colour_: str = "#555555") -> list[Patch]:
@@ -147,7 +147,7 @@ def legend_below(axis: Axes, *, with_fan: bool = True, columns: int = 4) -> None
         loc="upper center",
         bbox_to_anchor=(0.5, -0.2),
         ncol=columns,
-        fontsize=7.5,
+        fontsize=9,
         frameon=False,
     )
 
@@ -167,13 +167,17 @@ def date_axis(axis: Axes, label: str = "date") -> None:
     axis.grid(True, which="major", alpha=0.3)
 
 
+# Tick labels in words ("100 trillion"), not SI-like letters an investor must decode ("100T", "1Q").
+TICK_SCALES = ((1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
 def _si_tick(value: float, _position: float) -> str:
     if value <= 0 or not math.isfinite(value):
         return ""
-    for scale, suffix in ((1e15, "Q"), (1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+    for scale, word in TICK_SCALES:
         if value >= scale:
-            return f"{value / scale:g}{suffix}"
-    return f"{value:g}"
+            return f"{value / scale:g} {word}"
+    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
 
 
 def si_axis(axis: Axes, prefix: str = "") -> None:
@@ -221,7 +225,7 @@ def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date |
         date_axis(axis, "month")
         if as_of is not None:
             axis.axvline(as_of, color="#777777", linewidth=0.8, linestyle=":")
-        axis.legend(fontsize=7, loc="lower left", frameon=False)
+        axis.legend(fontsize=8.5, loc="lower left", frameon=False)
     for position in range(len(benchmarks), rows * columns):
         axes[position // columns][position % columns].axis("off")
     fig.legend(handles=fan_legend_handles(), loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 1.0))

@@ -29,6 +29,7 @@ from reports.table_export import Column, ExportTable, discover_tables
 
 TITLE = "infercast — inference economics data export"
 ABOUT_SHEET = "About"
+DICTIONARY_SHEET = "Data dictionary"
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_STRING = 32_767
 MAX_COLUMN_WIDTH = 60
@@ -39,6 +40,7 @@ SIGNIFICANT_DIGITS = 3
 # Shares read as percentages; two digits of the smallest one are enough (12.5% -> 0.0%, 0.4% -> 0.40%).
 SHARE_SIGNIFICANT_DIGITS = 2
 MAX_DECIMALS = 6
+RATIO_UNIT = "ratio, 100% = full"
 
 UNIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), unit)
@@ -50,6 +52,8 @@ UNIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"messages_per_day$", "messages/day"),
         (r"factor_per_year$", "× per year"),
         (r"(^|_)share(_|$)", "share"),
+        (r"^coverage_\d+$", "share"),
+        (r"(^|_)utilization$", "ratio, 100% = full"),
         (r"flop_per_s$", "FLOP/s"),
         (r"op_per_s$", "OP/s"),
         (r"bytes_per_s$", "bytes/s"),
@@ -164,6 +168,8 @@ def number_format(column: Column, unit: str | None, values: Sequence[Any]) -> st
     if not magnitudes:
         return "0.00"
     smallest, largest = min(magnitudes), max(magnitudes)
+    if unit == RATIO_UNIT:  # may exceed 100% (a demand above capacity): always a percentage
+        return "0.0%"
     if unit == "share" and largest <= 1:
         decimals = min(max(_decimals_for(smallest * 100, SHARE_SIGNIFICANT_DIGITS), 1), 3)
         return "0." + "0" * decimals + "%"
@@ -390,6 +396,29 @@ def _write_about(
         sheet.write_number(row, 3, count, formats.count)
 
 
+def _write_dictionary(
+    sheet: Worksheet, formats: _Formats, tables: Sequence[ExportTable], names: Mapping[str, str]
+) -> None:
+    """One row per column of every exported sheet: its table, type and the warehouse's comment on it."""
+    headers = ("sheet", "table", "column", "type", "meaning and unit")
+    for col, (text, width) in enumerate(zip(headers, (22, 34, 34, 12, 90), strict=True)):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, text, formats.header)
+    row = 0
+    for table in tables:
+        for column in table.columns:
+            row += 1
+            sheet.write_url(
+                row, 0, f"internal:'{names[table.qualified]}'!A1", formats.link, string=names[table.qualified]
+            )
+            sheet.write_string(row, 1, table.qualified, formats.top)
+            sheet.write_string(row, 2, column.name, formats.top)
+            sheet.write_string(row, 3, column.data_type, formats.top)
+            sheet.write_string(row, 4, column.comment or "", formats.wrap)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(row, 1), len(headers) - 1)
+
+
 def export_xlsx(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -425,6 +454,7 @@ def export_xlsx(
         )
         formats = _Formats(workbook)
         about = workbook.add_worksheet(ABOUT_SHEET)
+        _write_dictionary(workbook.add_worksheet(DICTIONARY_SHEET), formats, tables, names)
         listing = []
         for table, rows, truncated in contents:
             name = names[table.qualified]

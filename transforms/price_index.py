@@ -31,6 +31,7 @@ INDEX_SCHEMA: dict[str, pl.DataType] = {
     "month": pl.Date(),
     "cheapest_blended_usd_per_mtok": pl.Float64(),
     "cheapest_model": pl.String(),
+    "cheapest_model_id": pl.String(),
     "cheapest_provider": pl.String(),
     "price_observed_on": pl.Date(),
     "qualifying_models": pl.Int64(),
@@ -142,6 +143,7 @@ def build_price_index(scored: pl.DataFrame, tiers: pl.DataFrame, end_month: dt.d
             .agg(
                 pl.col("blended_usd_per_mtok").first().alias("cheapest_blended_usd_per_mtok"),
                 pl.col("model").first().alias("cheapest_model"),
+                pl.col("model_id").first().alias("cheapest_model_id"),
                 pl.col("provider").first().alias("cheapest_provider"),
                 pl.col("observed_on").first().alias("price_observed_on"),
                 pl.col("model_id").n_unique().cast(pl.Int64).alias("qualifying_models"),

@@ -4,11 +4,11 @@ forecasts against what happened since."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import polars as pl
 
-from reports import formatting as fmt
 from reports.context import ReportContext, empty_note
 from reports.sections.base import Section
 
@@ -24,32 +24,94 @@ WORST_MISSES = 10
 
 
 def backtest_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """One row per target and series: the champion's metrics, why it won, and the other candidates' MASE."""
+    """One row per target and series: the champion's metrics and the letter of the reason it won
+    (the reasons are listed once under the table: most rows share a handful of them)."""
     rows = []
+    letters: dict[str, str] = {}
     for (target, series_id), group in frame.group_by("target", "series_id", maintain_order=True):
         candidates = group.to_dicts()
         champion = next((c for c in candidates if c["is_champion"]), None)
-        others = [c for c in candidates if c is not champion]
+        reason = (champion or {}).get("champion_reason") or ""
+        if reason and reason not in letters:
+            letters[reason] = _letter(len(letters))
         rows.append(
             {
                 "target": target,
                 "target_label": TARGET_LABELS.get(str(target), str(target)),
                 "series_id": series_id,
                 "champion": champion,
-                "others": ", ".join(f"{c['model']} {fmt.number(c['mase'])}" for c in others),
+                "reason_letter": letters.get(reason, ""),
+                "candidates": len(candidates),
             }
         )
     return rows
 
 
+def champion_reasons(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(letter, reason) in letter order, for the list under the backtest table."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        champion = row["champion"] or {}
+        if row["reason_letter"] and row["reason_letter"] not in seen:
+            seen[row["reason_letter"]] = champion.get("champion_reason") or ""
+    return list(seen.items())
+
+
+def _letter(index: int) -> str:
+    return chr(ord("a") + index) if index < 26 else f"r{index + 1}"
+
+
+# Reasons a fit failed, as recorded in forecast.fallbacks ("<model>: <Error>: <message>"), in words
+# an investor can read; the raw text stays in the warehouse and the XLSX export.
+TOO_SHORT = re.compile(r"need at least (\d+) observations, got (\d+)")
+
+
+def plain_reason(reason: str) -> str:
+    short = TOO_SHORT.search(reason)
+    if short:
+        return f"the history was too short for this model (it needs at least {short.group(1)} observations)"
+    if "converge" in reason.lower():
+        return "the model's fit did not converge"
+    if "non-finite" in reason.lower() or "nan" in reason.lower():
+        return "the model produced no finite forecast"
+    return "the model could not be fitted to this series"
+
+
+def fallback_summary(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """One row per failed model, replacement and plain reason: how many fits, at which origins, which series."""
+    if frame.height == 0:
+        return []
+    labelled = frame.with_columns(
+        plain=pl.col("reason").map_elements(plain_reason, return_dtype=pl.String),
+        where=pl.when(pl.col("origin").is_null()).then(pl.lit("full history")).otherwise(pl.lit("backtest")),
+    )
+    grouped = (
+        labelled.group_by("fallback_from", "model", "plain", maintain_order=True)
+        .agg(
+            pl.len().alias("fits"),
+            (pl.col("where") == "full history").sum().alias("full_history"),
+            pl.concat_str("target", pl.lit(" "), "series_id").unique(maintain_order=True).alias("series"),
+        )
+        .sort("fits", descending=True)
+    )
+    return [
+        {
+            **row,
+            "series": ", ".join(row["series"][:6])
+            + (f" and {len(row['series']) - 6} more" if len(row["series"]) > 6 else ""),
+        }
+        for row in grouped.to_dicts()
+    ]
+
+
 def compare_with_actuals(earlier: pl.DataFrame, actuals: pl.DataFrame) -> pl.DataFrame:
     """Earlier forecasts joined to what happened: inside the 80%/95% intervals, and the log error."""
     joined = earlier.join(actuals, on=["target", "series_id", "ds"], how="inner")
-    positive = (pl.col("actual") > 0) & (pl.col("mean") > 0)
+    positive = (pl.col("actual") > 0) & (pl.col("median") > 0)
     return joined.with_columns(
         inside_80=(pl.col("actual") >= pl.col("lo_80")) & (pl.col("actual") <= pl.col("hi_80")),
         inside_95=(pl.col("actual") >= pl.col("lo_95")) & (pl.col("actual") <= pl.col("hi_95")),
-        log_error=pl.when(positive).then((pl.col("actual") / pl.col("mean")).log()),
+        log_error=pl.when(positive).then((pl.col("actual") / pl.col("median")).log()),
     )
 
 
@@ -79,9 +141,10 @@ def build(ctx: ReportContext) -> Section:
     section = Section("forecast-accuracy", "Forecast accuracy", "sections/accuracy.html.j2")
     backtests = ctx.frame("backtests", ctx.run_id)
     section.data["backtests"] = backtest_rows(backtests)
+    section.data["champion_reasons"] = champion_reasons(section.data["backtests"])
     if backtests.height == 0:
         section.note("backtests", empty_note("forecast.backtests", ctx.run_id))
-    section.data["fallbacks"] = ctx.frame("fallbacks", ctx.run_id).to_dicts()
+    section.data["fallbacks"] = fallback_summary(ctx.frame("fallbacks", ctx.run_id))
     earlier = ctx.frame("earlier_forecasts", ctx.run_id)
     section.data["earlier_runs"] = earlier["run_id"].n_unique() if earlier.height else 0
     if earlier.height == 0:

@@ -11,12 +11,26 @@ from reports.sections.base import Section
 from warehouse.sqlfiles import read_sql
 
 
+def retrieval_kind(source: str) -> str:
+    """What a batch's timestamp means: a live download, or when a file was read (not when it was made)."""
+    if source.startswith(("http://", "https://")):
+        return "downloaded from the live endpoint"
+    if source.startswith("bundled:"):
+        return "bundled snapshot read (the data are older; see Data sources)"
+    return "file given with --file read"
+
+
 def vintage_by_feed(ctx: ReportContext) -> list[dict[str, Any]]:
     feeds: dict[str, dict[str, Any]] = {}
     for entry in ctx.run.vintage:
         name = str(entry.get("feed", "(unknown feed)"))
-        row = feeds.setdefault(name, {"feed": name, "batches": 0, "rows_loaded": 0, "fetched_at": "", "sha256": []})
+        row = feeds.setdefault(
+            name, {"feed": name, "batches": 0, "rows_loaded": 0, "fetched_at": "", "sha256": [], "how": []}
+        )
         row["batches"] += 1
+        how = retrieval_kind(str(entry.get("source") or ""))
+        if how not in row["how"]:
+            row["how"].append(how)
         row["rows_loaded"] += int(entry.get("rows_loaded") or 0)
         row["fetched_at"] = max(row["fetched_at"], str(entry.get("fetched_at") or ""))
         if entry.get("sha256"):

@@ -71,14 +71,14 @@ def headline_frontier(ctx: ReportContext) -> Headline:
     change = chosen["change_12m"]
     if forecast is not None:
         uncertainty = (
-            f"forecast for {fmt.month(forecast['ds'])}: {fmt.price(forecast['mean'])} "
+            f"forecast for {fmt.month(forecast['ds'])}: {fmt.price(forecast['median'])} "
             f"(80% PI {fmt.price_range(forecast['lo_80'], forecast['hi_80'])}; "
             f"95% PI {fmt.price_range(forecast['lo_95'], forecast['hi_95'])})"
         )
-        ratio = forecast["mean"] / chosen["blended_usd_per_mtok"]
+        ratio = forecast["median"] / chosen["blended_usd_per_mtok"]
         direction = "stay near" if 0.98 <= ratio <= 1.02 else "fall to" if ratio < 1 else "rise to"
         meaning = (
-            f"The most capable listed model's price is forecast to {direction} {fmt.price(forecast['mean'])} a year "
+            f"The most capable listed model's price is forecast to {direction} {fmt.price(forecast['median'])} a year "
             "on, within a wide interval because the frontier model keeps changing."
         )
     else:

@@ -11,6 +11,7 @@ from reports import formatting as fmt
 from reports.context import ReportContext, empty_note
 from reports.sections.base import Chart, Headline, Section
 from reports.sections.compute import growth_rows
+from transforms.revenue import RECONCILIATION_TOLERANCE
 
 TARGET = "nvidia_datacenter_revenue"
 COLOUR = "#4d9221"
@@ -80,6 +81,7 @@ def build(ctx: ReportContext) -> Section:
             "NVIDIA data-center revenue per quarter",
         )
         section.data["reconciliation"] = history.to_dicts()
+        section.data["tolerance"] = RECONCILIATION_TOLERANCE
     else:
         section.note("chart", "marts.revenue_reconciliation has no data-center revenue")
     if values.height == 0:

@@ -18,7 +18,7 @@ select
     v.series_id,
     v.model,
     v.ds,
-    v.mean,
+    v.median,
     v.lo_80,
     v.hi_80,
     v.lo_95,

@@ -84,7 +84,7 @@ def test_sql_reports_a_bad_query_without_traceback(published):
 
 
 def test_status_lists_tables_batches_and_last_run(published):
-    result = _run(published, "status")
+    result = _run(published, "status", "--tables", "--feeds", "--runs")
     assert result.exit_code == 0, result.output
     for fragment in (
         "staging.token_prices",

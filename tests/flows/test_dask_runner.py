@@ -38,7 +38,7 @@ runnable = forecast_only.with_options(task_runner=chosen) if chosen is not None 
 summary = runnable()
 con = open_work(settings)
 values = con.sql(
-    "select target, series_id, model, ds, mean, lo_80, hi_80, lo_95, hi_95 from forecast.values order by all"
+    "select target, series_id, model, ds, median, lo_80, hi_80, lo_95, hi_95 from forecast.values order by all"
 ).fetchall()
 backtests = con.sql("select * exclude (run_id) from forecast.backtests order by all").fetchall()
 con.close()

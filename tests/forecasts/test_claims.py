@@ -80,7 +80,7 @@ def lognormal_row(con, target: str, series_id: str, ds: D, median: float, sigma:
         series_id=series_id,
         model=model,
         ds=ds,
-        mean=median,
+        median=median,
         lo_80=median * math.exp(-Z80 * sigma),
         hi_80=median * math.exp(Z80 * sigma),
         lo_95=median * math.exp(-Z95 * sigma),

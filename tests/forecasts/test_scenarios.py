@@ -61,7 +61,7 @@ def value_row(
         series_id=series_id,
         model="loglinear_hac",
         ds=ds,
-        mean=mean,
+        median=mean,
         lo_80=mean / spread,
         hi_80=mean * spread,
         lo_95=mean / spread**2,
@@ -95,7 +95,7 @@ def test_references_parse_into_source_keys_and_column():
         "growth_rates/token_demand/Google:factor_per_year",  # no prefix
         "estimate:nowhere/x:mean",  # unknown source
         "estimate:values/installed_h100e/all:mean",  # a key short
-        "estimate:values/installed_h100e/all/2027:median",  # column not allowed
+        "estimate:values/installed_h100e/all/2027:mean",  # column not allowed (stored as median)
         "estimate:growth_rates/token_demand/Google",  # no column
         "estimate:hardware/NVIDIA H100 SXM5 80GB:provenance",  # not a numeric spec
     ],
@@ -196,7 +196,7 @@ def test_resolver_reads_every_source_of_the_run(tmp_path):
         [
             ("base", "growth", "estimate:growth_rates/token_demand/Google:ci90_high", "x", "why growth"),
             ("base", "installed_{year}", "estimate:values/installed_h100e/all/{year}:lo_80", "h100e", "end of {year}"),
-            ("base", "installed_exact", "estimate:values/installed_h100e/all/2026-07-01:mean", "h100e", "a date"),
+            ("base", "installed_exact", "estimate:values/installed_h100e/all/2026-07-01:median", "h100e", "a date"),
             ("base", "multiplier", "estimate:token_multiplier/all:multiplier", "x", "why m"),
             ("base", "peak", "estimate:hardware/NVIDIA H100 SXM5 80GB:tensor_fp16_bf16_flop_per_s", "FLOP/s", "spec"),
             ("base", "tokens", "estimate:token_demand_total/2025:tokens_per_day", "tokens_per_day", "lower bound"),
@@ -281,7 +281,7 @@ def test_another_run_does_not_leak_into_this_one(tmp_path):
         ([("base", "x", "1", "u", "")], "basis"),
         ([("base", "x", "1", "u", "b"), ("base", "x", "2", "u", "b")], "more than once"),
         ([("base", "x", "one", "u", "b")], "number or a reference"),
-        ([("base", "x", "estimate:values/t/s/{year}:mean", "u", "b")], "{year}"),
+        ([("base", "x", "estimate:values/t/s/{year}:median", "u", "b")], "{year}"),
     ],
 )
 def test_malformed_files_are_refused(tmp_path, rows, message):

@@ -59,7 +59,7 @@ def _fan_rows(
                 "series_id": series_id,
                 "model": "drift_rw",
                 "ds": _months_ahead(last_day, step * step_months),
-                "mean": mean,
+                "median": mean,
                 "lo_80": mean / w80,
                 "hi_80": mean * w80,
                 "lo_95": mean / w95,
@@ -141,7 +141,7 @@ def fill_values(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
                     "series_id": "all",
                     "model": "logistic_glm",
                     "ds": ds,
-                    "mean": mean,
+                    "median": mean,
                     "lo_80": mean - 0.04 - 0.01 * step,
                     "hi_80": min(mean + 0.02, 1.0),
                     "lo_95": mean - 0.07 - 0.015 * step,
@@ -563,7 +563,8 @@ def minimal_run(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str:
     run_id = run_id_for(as_of, vintage, DEFAULT_TIERS_FILE) + "-minimal"
     result = forecast_price_index(con.sql("select * from marts.price_index").pl(), 24)
     for table, frame in (("forecast.values", result.values), ("forecast.decline_rates", result.declines)):
-        con.register("minimal_rows", frame.with_columns(run_id=pl.lit(run_id)))
+        stored = frame.rename({"mean": "median"}) if table == "forecast.values" else frame
+        con.register("minimal_rows", stored.with_columns(run_id=pl.lit(run_id)))
         try:
             con.execute(f"insert into {table} by name select * from minimal_rows").fetchall()
         finally:

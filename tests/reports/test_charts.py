@@ -135,3 +135,13 @@ def test_title_sits_where_matplotlib_would_place_it():
             drawing.close()
 
     assert svg(lambda axis: charts.title(axis, "Title")) == svg(lambda axis: axis.set_title("Title"))
+
+
+def test_axis_ticks_name_their_scale_in_words():
+    from reports.charts import _si_tick
+
+    assert _si_tick(1e17, 0) == "100 quadrillion"
+    assert _si_tick(2.5e12, 0) == "2.5 trillion"
+    assert _si_tick(3e9, 0) == "3 billion"
+    assert _si_tick(12_000, 0) == "12,000"
+    assert _si_tick(0, 0) == ""

@@ -15,6 +15,7 @@ import pytest
 from reports import formatting as fmt
 from reports.html_report import build_report, render_html
 from reports.sections import SECTIONS
+from reports.sections.accuracy import plain_reason
 from tests.reports.conftest import EMPTY_RUN_ID, GENERATED_AT
 
 NOT_AVAILABLE = "not available for this run"
@@ -151,7 +152,7 @@ def test_frontier_and_revenue_headlines(full, warehouse, summary):
     ).fetchall()[0]
     assert f"{fmt.price(price)} per 1M tokens in {fmt.month(month)} ({model}, leader on GPQA Diamond)" in summary
     forecast = full.execute(
-        "select mean, lo_80, hi_80 from forecast.values where run_id = ? and target = 'frontier_price' "
+        "select median, lo_80, hi_80 from forecast.values where run_id = ? and target = 'frontier_price' "
         "and series_id = 'gpqa_diamond' and ds = ?",
         [warehouse.run_id, dt.date(month.year + 1, month.month, 1)],
     ).fetchall()[0]
@@ -208,10 +209,13 @@ def test_accuracy_shows_champions_fallbacks_and_past_forecasts(full, full_html, 
         "select distinct champion_reason from forecast.backtests where run_id = ? and is_champion", [warehouse.run_id]
     ).fetchall()
     assert reasons and all(reason in accuracy for (reason,) in reasons)
-    for (reason,) in full.execute(
-        "select reason from forecast.fallbacks where run_id = ?", [warehouse.run_id]
-    ).fetchall():
-        assert reason in accuracy
+    fallbacks = full.execute(
+        "select fallback_from, model, reason from forecast.fallbacks where run_id = ?", [warehouse.run_id]
+    ).fetchall()
+    for failed, used, reason in fallbacks:
+        assert f"{failed} {used} {plain_reason(reason)}" in accuracy
+    # No raw exception text anywhere in the report: a fit's error message stays in the warehouse.
+    assert not re.search(r"\b[A-Z][a-zA-Z]*(Error|Exception|Warning): ", text_of(full_html))
     # The run as of 2025-03-01 forecast 2025-03..2025-12 prices, which the marts now hold.
     assert warehouse.other_run_id in accuracy
     assert "price index (tier)" in accuracy and "Largest misses" in accuracy
@@ -337,3 +341,19 @@ def test_print_rendering_differs_only_in_its_charts_which_are_svg_images_with_te
         return re.sub(r"<figure.*?</figure>", "", html, flags=re.DOTALL)
 
     assert without_charts(printed) == without_charts(full_html)
+
+
+def test_fallback_reasons_read_as_sentences():
+    assert plain_reason("ets_damped: ValueError: need at least 10 observations, got 8") == (
+        "the history was too short for this model (it needs at least 10 observations)"
+    )
+    assert plain_reason("loglinear_hac: LinAlgError: SVD did not converge") == "the model's fit did not converge"
+    assert plain_reason("x: RuntimeError: boom") == "the model could not be fitted to this series"
+
+
+def test_vintage_says_whether_a_time_is_a_download_or_a_file_read():
+    from reports.sections.cover import retrieval_kind
+
+    assert retrieval_kind("https://openrouter.ai/api/v1/models") == "downloaded from the live endpoint"
+    assert retrieval_kind("bundled:litellm/token_prices.csv").startswith("bundled snapshot read")
+    assert retrieval_kind("/tmp/export.csv") == "file given with --file read"

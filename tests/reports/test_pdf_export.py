@@ -3,6 +3,7 @@ and the executive summary's numbers in its text."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import statistics
 
@@ -38,7 +39,8 @@ def test_pages_are_a4_with_page_n_of_m_footers(reader, page_texts):
     assert pages > 5
     for number, page in enumerate(reader.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
-        assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+        # A4, portrait or (the pages of the widest tables, table.wide) landscape.
+        assert sorted((round(width / 72 * 25.4), round(height / 72 * 25.4))) == [210, 297]
         assert f"page {number} of {pages}" in page_texts[number - 1]
 
 
@@ -167,3 +169,30 @@ def test_a_cancelled_pdf_job_writes_nothing(tmp_path):
         job.wait()
     job.cancel()
     assert list(tmp_path.iterdir()) == []
+
+
+def _header_texts(html: str) -> set[str]:
+    """The text of every table column header of the HTML report."""
+    headers = set()
+    for match in re.finditer(r"<th\b[^>]*>(.*?)</th>", html, flags=re.DOTALL | re.IGNORECASE):
+        text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+        if text:
+            headers.add(text)
+    return headers
+
+
+def test_every_table_column_header_of_the_html_is_in_the_pdf(exports, text):
+    # A column clipped at the right margin of a page loses its header from the PDF's text.
+    html = exports["html"][0].read_text(encoding="utf-8")
+    headers = _header_texts(html)
+    assert len(headers) > 20
+    squeezed = text.replace(" ", "").replace("\u2010", "").replace("-", "")
+    missing = sorted(h for h in headers if h.replace(" ", "").replace("-", "") not in squeezed)
+    assert missing == []
+
+
+def test_screen_html_has_a_contents_list_of_every_section(full_html):
+    nav = re.search(r'<nav class="contents".*?</nav>', full_html, flags=re.DOTALL)
+    assert nav is not None
+    linked = re.findall(r'href="#([^"]+)"', nav.group(0))
+    assert linked == re.findall(r'<h2 id="([^"]+)"', full_html)

@@ -48,7 +48,7 @@ def _records(sheet) -> list[dict]:
 
 def test_about_first_then_one_sheet_per_mart_and_forecast_table(book, con):
     tables = discover_tables(con)
-    assert book.sheetnames == ["About", *sheet_names(tables).values()]
+    assert book.sheetnames == ["About", "Data dictionary", *sheet_names(tables).values()]
     assert {"price_index", "capability_tiers", "decline_rates", "values", "runs"} <= set(book.sheetnames)
 
 
@@ -98,6 +98,17 @@ def test_forecast_sheets_hold_only_the_requested_run(book, con, warehouse):
     assert len(values) == expected[0][0]
     assert {r["run_id"] for r in values} == {warehouse.run_id}
     assert [r["run_id"] for r in _records(book["runs"])] == [warehouse.run_id]
+
+
+def test_data_dictionary_sheet_has_every_exported_column_with_its_comment(book, con):
+    expected = [
+        (table.qualified, column.name, column.comment) for table in discover_tables(con) for column in table.columns
+    ]
+    rows = _records(book["Data dictionary"])
+    assert [(r["table"], r["column"], r["meaning and unit"]) for r in rows] == expected
+    assert all(r["meaning and unit"] for r in rows)  # migration 015 documents every column
+    median = next(r for r in rows if r["table"] == "forecast.values" and r["column"] == "median")
+    assert "median" in median["meaning and unit"]
 
 
 def test_about_sheet_states_run_provenance_and_sheets(book, con, warehouse, feeds_provenance):
@@ -215,3 +226,13 @@ def test_sheet_names_are_short_unique_and_readable():
     assert names[:3] == ["marts_values", "forecast_values", "about~2"]
     assert all(len(name) <= 31 for name in names)
     assert len({name.lower() for name in names}) == len(names)
+
+
+def test_utilization_and_coverage_are_percentages_whatever_their_size():
+    table = _table("d", ("implied_utilization", "DOUBLE"), ("coverage_80", "DOUBLE"))
+    units = column_units(table)
+    assert units == {"implied_utilization": "ratio, 100% = full", "coverage_80": "share"}
+    utilization = Column("implied_utilization", "DOUBLE", None)
+    # 5.5866 is 558.7% (as the HTML shows it), not 5.5866 in a four-decimal format.
+    assert number_format(utilization, units["implied_utilization"], [5.5866, 0.42]) == "0.0%"
+    assert number_format(Column("coverage_80", "DOUBLE", None), "share", [0.5, 1.0]) == "0.0%"

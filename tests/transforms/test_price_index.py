@@ -96,6 +96,7 @@ def test_index_takes_cheapest_qualifying_current_price_each_month():
     assert index["month"].to_list() == [D(2023, 1, 1), D(2023, 2, 1), D(2023, 3, 1), D(2023, 4, 1), D(2023, 5, 1)]
     assert index["cheapest_blended_usd_per_mtok"].to_list() == [30.0, 30.0, 10.0, 5.0, 5.0]
     assert index["cheapest_model"].to_list() == ["big", "big", "mid", "big", "big"]
+    assert index["cheapest_model_id"].to_list() == ["big", "big", "mid", "big", "big"]
     assert index["qualifying_models"].to_list() == [1, 1, 2, 2, 2]
 
 

@@ -142,7 +142,7 @@ def _forecast_value(run_id: str, ds: dt.date, mean: float) -> dict:
         "series_id": "mmlu_gpt4_0314",
         "model": "naive",
         "ds": ds,
-        "mean": mean,
+        "median": mean,
         "lo_80": mean / 2,
         "hi_80": mean * 2,
         "lo_95": mean / 4,
@@ -176,7 +176,9 @@ def test_latest_forecast_is_the_latest_successful_run_with_its_as_of(con):
             _forecast_value("run-failed", dt.date(2025, 10, 1), 7.0),
         ],
     )
-    assert _rows(con, "select run_id, as_of, ds, mean, lo_95, hi_95, unit from marts.latest_forecast order by ds") == [
+    assert _rows(
+        con, "select run_id, as_of, ds, median, lo_95, hi_95, unit from marts.latest_forecast order by ds"
+    ) == [
         ("run-new", dt.date(2025, 3, 31), dt.date(2025, 4, 1), 2.0, 0.5, 8.0, "usd_per_mtok"),
         ("run-new", dt.date(2025, 3, 31), dt.date(2025, 5, 1), 1.0, 0.25, 4.0, "usd_per_mtok"),
     ]

@@ -1,8 +1,8 @@
 -- What is the latest forecast of the cheapest price of GPT-4-level (MMLU) capability, with 80% and 95% intervals?
--- columns: ds, mean, lo_80, hi_80, lo_95, hi_95, unit, model, as_of
+-- columns: ds, median, lo_80, hi_80, lo_95, hi_95, unit, model, as_of
 select
     ds,
-    round(mean, 4) as mean,
+    round(median, 4) as median,
     round(lo_80, 4) as lo_80,
     round(hi_80, 4) as hi_80,
     round(lo_95, 4) as lo_95,

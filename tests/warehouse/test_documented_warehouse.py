@@ -1,0 +1,141 @@
+"""Every column of the warehouse has a comment, the data dictionary is generated from them, and
+the renamed and added columns of migration 015 behave as documented."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse.db import insert_frame
+from warehouse.dictionary import DICTIONARY_FILE, migrated_warehouse, render_markdown, undocumented_columns
+
+
+@pytest.fixture
+def con():
+    connection = migrated_warehouse()
+    yield connection
+    connection.close()
+
+
+def test_every_column_of_every_table_and_view_has_a_comment(con):
+    # Generic over duckdb_columns(): a column any later migration adds without a comment fails here.
+    assert undocumented_columns(con) == []
+
+
+def test_a_column_without_a_comment_is_reported(con):
+    con.execute("create table marts.undocumented_example (documented integer, bare integer)")
+    con.execute("comment on column marts.undocumented_example.documented is 'a count'")
+    assert undocumented_columns(con) == ["marts.undocumented_example.bare"]
+
+
+def test_data_dictionary_is_up_to_date(con):
+    # Regenerate with `python -m warehouse.dictionary` after changing a migration.
+    assert DICTIONARY_FILE.read_text(encoding="utf-8") == render_markdown(con)
+
+
+def test_every_view_still_binds_after_all_migrations(con):
+    # A view over a renamed column (forecast.values.mean -> median) fails only when queried.
+    views = con.execute(
+        "select schema_name, view_name from duckdb_views() where database_name = current_database() and not internal"
+    ).fetchall()
+    assert views
+    for schema, view in views:
+        con.execute(f'select * from "{schema}"."{view}" limit 0').fetchall()
+
+
+def test_the_point_forecast_is_stored_as_a_median(con):
+    columns = [
+        row[0] for row in con.execute("select column_name from duckdb_columns() where table_name = 'values'").fetchall()
+    ]
+    assert "median" in columns and "mean" not in columns
+    latest = [row[0] for row in con.execute("describe marts.latest_forecast").fetchall()]
+    assert "median" in latest and "mean" not in latest
+
+
+def _price(model: str, provider: str, day: dt.date = dt.date(2025, 1, 1)) -> dict:
+    return {
+        "source": "litellm",
+        "provider": provider,
+        "model": model,
+        "model_version": "",
+        "observed_on": day,
+        "blended_usd_per_mtok": 1.0,
+        "provenance": "test",
+        "batch_id": "b1",
+    }
+
+
+def test_price_history_says_first_party_or_reseller(con: duckdb.DuckDBPyConnection):
+    insert_frame(
+        con,
+        "staging.token_prices",
+        pl.DataFrame(
+            [
+                _price("gpt-4o", "openai"),
+                _price("gpt-4o", "azure"),
+                _price("gemini-2.0-flash", "vertex_ai-language-models"),
+                _price("mystery-model", "together_ai"),
+                _price("gpt-4o", "unspecified"),
+            ]
+        ),
+    )
+    insert_frame(
+        con,
+        "marts.model_developers",
+        pl.DataFrame(
+            {
+                "model_id": ["gpt-4o", "gemini-2.0-flash"],
+                "organization": ["OpenAI", None],
+                "developer": ["OpenAI", "Google"],
+            }
+        ),
+    )
+    insert_frame(
+        con,
+        "marts.developer_providers",
+        pl.DataFrame({"developer": ["OpenAI", "Google"], "provider_prefix": ["openai", "vertex_ai"]}),
+    )
+    rows = con.execute(
+        "select model_id, provider, developer, listing_party from marts.model_price_history order by all"
+    ).fetchall()
+    assert rows == [
+        ("gemini-2.0-flash", "vertex_ai-language-models", "Google", "first-party"),
+        ("gpt-4o", "azure", "OpenAI", "reseller"),
+        ("gpt-4o", "openai", "OpenAI", "first-party"),
+        ("gpt-4o", "unspecified", "OpenAI", None),  # the provider cannot be judged
+        ("mystery-model", "together_ai", None, None),  # no developer known
+    ]
+
+
+def test_cheapest_per_tier_carries_model_id_and_developer(con):
+    insert_frame(
+        con,
+        "marts.price_index",
+        pl.DataFrame(
+            {
+                "tier_id": ["t1"],
+                "benchmark": ["mmlu"],
+                "threshold_model": [None],
+                "threshold_score": [70.0],
+                "month": [dt.date(2025, 1, 1)],
+                "cheapest_blended_usd_per_mtok": [0.5],
+                "cheapest_model": ["openrouter/google/gemini-flash"],
+                "cheapest_model_id": ["gemini-2.0-flash"],
+                "cheapest_provider": ["openrouter"],
+                "price_observed_on": [dt.date(2025, 1, 20)],
+                "qualifying_models": [3],
+            },
+            schema_overrides={"threshold_model": pl.String},
+        ),
+    )
+    insert_frame(
+        con,
+        "marts.model_developers",
+        pl.DataFrame({"model_id": ["gemini-2.0-flash"], "organization": ["Google DeepMind"], "developer": ["Google"]}),
+    )
+    assert con.execute(
+        "select cheapest_model, cheapest_model_id, cheapest_developer from marts.cheapest_per_tier"
+    ).fetchall() == [("openrouter/google/gemini-flash", "gemini-2.0-flash", "Google")]

@@ -15,6 +15,11 @@ from forecasts.token_multiplier import flags_from_models, token_multiplier
 from transforms.adoption import dedupe_models
 
 ADOPTION_SINCE = dt.date(2023, 1, 1)
+# The forecast band is predictive: a future quarter's share scatters around the curve by the
+# (overdispersed) binomial noise of a quarter with as many known-flag releases as the median of
+# the last RECENT_QUARTERS quarters, so a curve fitted on quarters of 2 releases does not
+# promise a share to a tenth of a point.
+RECENT_QUARTERS = 4
 ADOPTION_HORIZON_QUARTERS = 12
 BACKTEST_HORIZON = 2
 
@@ -39,10 +44,10 @@ def adoption_history(adoption_mart: pl.DataFrame) -> pl.DataFrame:
             (pl.col("period_type") == "quarter")
             & (pl.col("organization") == "all")
             & (pl.col("period") >= ADOPTION_SINCE)
-            & (pl.col("n_releases") > 0)
+            & (pl.col("n_flag_known") > 0)
         )
         .sort("period")
-        .select(pl.col("period").alias("ds"), pl.col("share").alias("y"), pl.col("n_releases").alias("n"))
+        .select(pl.col("period").alias("ds"), pl.col("share").alias("y"), pl.col("n_flag_known").alias("n"))
     )
 
 
@@ -59,7 +64,8 @@ def adoption_fits(history: pl.DataFrame, as_of: dt.date) -> tuple[pl.DataFrame, 
     notes: list[str] = []
     values = pl.DataFrame()
     basis = "known_flags"
-    logistic, problem = _fit(LogisticAdoption(), history)
+    recent_n = float(history.tail(RECENT_QUARTERS)["n"].median() or 1.0) if history.height else 1.0
+    logistic, problem = _fit(LogisticAdoption(predictive_n=max(recent_n, 1.0)), history)
     if problem:
         notes.append(problem)
     else:
@@ -85,7 +91,9 @@ def adoption_fits(history: pl.DataFrame, as_of: dt.date) -> tuple[pl.DataFrame, 
                 "ci90_low": share.ci_low,
                 "ci90_high": share.ci_high,
                 "estimate_date": as_of,
-                "note": "expected share of new releases that reason on the as-of date",
+                "note": "expected share of new releases that reason on the as-of date (confidence interval of the "
+                f"curve; the forecast band adds the noise of a quarter of {recent_n:g} known-flag releases, the "
+                f"median of the last {RECENT_QUARTERS} quarters)",
             }
         )
         fit = logistic.fitted

@@ -8,6 +8,7 @@ import polars as pl
 
 from forecasts.engine import EngineJob
 from forecasts.growth import growth_factor
+from forecasts.installed_accumulation import SHIPMENTS_SINCE
 from transforms.revenue import calendar_quarter_of_midpoint
 
 COMPUTE_HORIZON_QUARTERS = 12
@@ -45,6 +46,18 @@ def installed_series(installed: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
+def shipped_series(installed: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Quarterly shipments (H100e, median) per vendor since SHIPMENTS_SINCE: the flow the
+    installed-compute forecast accumulates (forecasts.installed_accumulation)."""
+    recent = installed.filter((pl.col("quarter") >= SHIPMENTS_SINCE) & (pl.col("shipped_h100e_p50") > 0))
+    return {
+        str(vendor): part.sort("quarter").select(
+            pl.col("quarter").alias("ds"), pl.col("shipped_h100e_p50").alias("y")
+        )
+        for (vendor,), part in recent.group_by("vendor", maintain_order=True)
+    }
+
+
 def revenue_series(revenue: pl.DataFrame) -> dict[str, pl.DataFrame]:
     nvidia = revenue.filter(pl.col("company").str.to_lowercase() == "nvidia").sort("period_start")
     if nvidia.height == 0:
@@ -63,11 +76,11 @@ def compute_jobs(installed: pl.DataFrame, revenue: pl.DataFrame) -> list[EngineJ
     if installed.height:
         jobs.append(
             EngineJob(
-                "installed_h100e",
+                "shipped_h100e",
                 "h100e",
                 "quarter",
                 COMPUTE_HORIZON_QUARTERS,
-                installed_series(installed),
+                shipped_series(installed),
                 backtest_windows=4,
                 backtest_horizon=4,
                 min_train=4,

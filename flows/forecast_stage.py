@@ -220,7 +220,7 @@ def _sanity_checks(
     ).pl()
     scenarios = con.sql("select * from forecast.demand_scenarios where run_id = ?", params=[run_id]).pl()
     history = installed.select(
-        pl.col("vendor").alias("series_id"), pl.col("quarter").alias("ds"), pl.col("installed_h100e_p50").alias("y")
+        pl.col("vendor").alias("series_id"), pl.col("quarter").alias("ds"), pl.col("shipped_h100e_p50").alias("y")
     )
     checks = pl.concat(
         [

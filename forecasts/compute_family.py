@@ -142,6 +142,20 @@ def compute_growth(installed: pl.DataFrame, revenue: pl.DataFrame) -> tuple[pl.D
                 f"quarters since {GROWTH_SINCE:%Y-%m}; anchor: Epoch AI published growth where one exists",
             )
         )
+    for vendor, history in shipped_series(installed).items():
+        if history.height < 4:
+            skipped[f"shipped_h100e/{vendor}"] = f"only {history.height} quarters of shipments since {SHIPMENTS_SINCE}"
+            continue
+        rows.append(
+            growth_row(
+                "shipped_h100e",
+                vendor,
+                history,
+                "OLS of log quarterly shipments in H100e (p50) on time",
+                None,
+                f"quarters since {SHIPMENTS_SINCE:%Y-%m}: the flow the installed-compute forecast accumulates",
+            )
+        )
     for company, history in revenue_series(revenue).items():
         if history.height >= 4:
             rows.append(

@@ -4,10 +4,13 @@ Each check returns rows of CHECKS_SCHEMA (the rows of forecast.checks), one per 
 looked at, passed or not; the forecast stage stores them all and copies every failure into
 the run's message, so a run that breaks one says so where its warnings are read.
 
-* compute_growth_in_ci: the installed-compute forecast's growth over its first four quarters
-  (median four quarters ahead over the last observed stock) lies inside the 90% CI of the
-  growth measured on the data (forecast.growth_rates). A forecast that grows faster or slower
-  than the data it was fitted on says something the data do not.
+* compute_growth_in_ci: the compute forecast's growth over its first four quarters (median
+  four quarters ahead over the last observed value) lies inside the 90% CI of the growth
+  measured on the same series (forecast.growth_rates). It is run on the modelled series, the
+  quarterly shipments (target shipped_h100e) that the installed-compute forecast accumulates;
+  a forecast that grows faster or slower than the data it was fitted on says something the
+  data do not. (The stock's own growth slows mechanically towards the shipments' growth as
+  the stock grows, so the stock's past growth is not the yardstick of its future growth.)
 * scenario_drivers_ordered: for every scenario parameter, bear <= base <= bull, so "bull"
   means more of everything (demand and capacity) and the scenarios bracket each other.
 * utilization_within_capacity: a scenario year whose demand exceeds its inference capacity
@@ -43,7 +46,7 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
 
 
 def compute_growth_in_ci(
-    values: pl.DataFrame, history: pl.DataFrame, growth_rates: pl.DataFrame, target: str = "installed_h100e"
+    values: pl.DataFrame, history: pl.DataFrame, growth_rates: pl.DataFrame, target: str = "shipped_h100e"
 ) -> pl.DataFrame:
     """values: forecast rows [target, series_id, ds, mean]; history: [series_id, ds, y] observed;
     growth_rates: [target, series_id, ci90_low, ci90_high]."""

@@ -9,17 +9,13 @@ from typing import Any
 import polars as pl
 
 from forecasts.adoption import BassAdoption, LogisticAdoption
+from forecasts.adoption_recent import describe, recent_share, recent_share_forecast
 from forecasts.backtest import backtest_errors, summarize_backtest
 from forecasts.selection import choose_champion
 from forecasts.token_multiplier import flags_from_models, token_multiplier
 from transforms.adoption import dedupe_models
 
 ADOPTION_SINCE = dt.date(2023, 1, 1)
-# The forecast band is predictive: a future quarter's share scatters around the curve by the
-# (overdispersed) binomial noise of a quarter with as many known-flag releases as the median of
-# the last RECENT_QUARTERS quarters, so a curve fitted on quarters of 2 releases does not
-# promise a share to a tenth of a point.
-RECENT_QUARTERS = 4
 ADOPTION_HORIZON_QUARTERS = 12
 BACKTEST_HORIZON = 2
 
@@ -64,8 +60,7 @@ def adoption_fits(history: pl.DataFrame, as_of: dt.date) -> tuple[pl.DataFrame, 
     notes: list[str] = []
     values = pl.DataFrame()
     basis = "known_flags"
-    recent_n = float(history.tail(RECENT_QUARTERS)["n"].median() or 1.0) if history.height else 1.0
-    logistic, problem = _fit(LogisticAdoption(predictive_n=max(recent_n, 1.0)), history)
+    logistic, problem = _fit(LogisticAdoption(), history)
     if problem:
         notes.append(problem)
     else:
@@ -91,9 +86,8 @@ def adoption_fits(history: pl.DataFrame, as_of: dt.date) -> tuple[pl.DataFrame, 
                 "ci90_low": share.ci_low,
                 "ci90_high": share.ci_high,
                 "estimate_date": as_of,
-                "note": "expected share of new releases that reason on the as-of date (confidence interval of the "
-                f"curve; the forecast band adds the noise of a quarter of {recent_n:g} known-flag releases, the "
-                f"median of the last {RECENT_QUARTERS} quarters)",
+                "note": "expected share of new releases that reason on the as-of date on the S-curve (confidence "
+                "interval of the curve, not of a quarter's share; the forecast is the recent share)",
             }
         )
         fit = logistic.fitted
@@ -106,10 +100,27 @@ def adoption_fits(history: pl.DataFrame, as_of: dt.date) -> tuple[pl.DataFrame, 
                 "note": "logit slope per year (binomial GLM)",
             }
         )
-        values = logistic.predict(ADOPTION_HORIZON_QUARTERS).with_columns(
+
+    if history.height:
+        recent = recent_share(history)
+        low, high = recent.interval(0.90)
+        rows.append(
+            {
+                "model": "recent_share",
+                "basis": basis,
+                "parameter": "share_recent_quarters",
+                "estimate": recent.share,
+                "ci90_low": low,
+                "ci90_high": high,
+                "estimate_date": recent.end,
+                "note": f"the forecast: {describe(recent)}; {recent.start:%Y-%m}..{recent.end:%Y-%m}; the CI is "
+                "the band of one future quarter",
+            }
+        )
+        values = recent_share_forecast(recent, ADOPTION_HORIZON_QUARTERS).with_columns(
             target=pl.lit("reasoning_share"),
             series_id=pl.lit("all"),
-            model=pl.lit(logistic.alias),
+            model=pl.lit("recent_share_quasibinomial"),
             unit=pl.lit("share"),
         )
     bass, problem = _fit(BassAdoption(), history)

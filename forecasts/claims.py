@@ -439,9 +439,7 @@ def token_demand_growth(ctx: RunContext, claim: Claim) -> Evaluation:
         verdict, reading = CONTRADICTED, "lies below"
     else:
         verdict, reading = INCONCLUSIVE, "contains"
-    basis = (
-        "the growth pooled over companies" if best["series_id"] == "pooled" else f"the {best['series_id']} series"
-    )
+    basis = "the growth pooled over companies" if best["series_id"] == "pooled" else f"the {best['series_id']} series"
     evidence = (
         f"'Exploding' read as at least {threshold:g}x a year. The 90% CI of {basis}, from only {best['n']} reports, "
         f"{reading} {threshold:g}x. Series: {listing}. Few reports, each of one company's own scope: indicative, "

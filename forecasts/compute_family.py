@@ -51,9 +51,7 @@ def shipped_series(installed: pl.DataFrame) -> dict[str, pl.DataFrame]:
     installed-compute forecast accumulates (forecasts.installed_accumulation)."""
     recent = installed.filter((pl.col("quarter") >= SHIPMENTS_SINCE) & (pl.col("shipped_h100e_p50") > 0))
     return {
-        str(vendor): part.sort("quarter").select(
-            pl.col("quarter").alias("ds"), pl.col("shipped_h100e_p50").alias("y")
-        )
+        str(vendor): part.sort("quarter").select(pl.col("quarter").alias("ds"), pl.col("shipped_h100e_p50").alias("y"))
         for (vendor,), part in recent.group_by("vendor", maintain_order=True)
     }
 

@@ -48,7 +48,9 @@ def installed_from_shipments(shipped: pl.DataFrame, installed: pl.DataFrame) -> 
         last = history.row(-1, named=True)
         life_years = last["service_life_years"]
         life_quarters = round(life_years * 4) if life_years is not None else None
-        shipped_by_quarter = dict(zip(history["quarter"].to_list(), history["shipped_h100e_p50"].to_list(), strict=True))
+        shipped_by_quarter = dict(
+            zip(history["quarter"].to_list(), history["shipped_h100e_p50"].to_list(), strict=True)
+        )
         forecast_median = dict(zip(future["ds"].to_list(), future["mean"].to_list(), strict=True))
         totals = dict.fromkeys(BOUNDS, 0.0)
         rows = []

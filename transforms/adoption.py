@@ -14,7 +14,8 @@ describe the same `model_id`. They are merged into one row per model first:
 * `organization`: the first non-empty one, taking sources in order of their release date.
 
 The share per period is n_reasoning / n_flag_known over models released in the period whose
-flag is known (n_releases counts every dated release, n_flag_known those with a flag). Models with an unknown flag are left out of the denominator rather than
+flag is known (n_releases counts every dated release, n_flag_known those with a flag).
+Models with an unknown flag are left out of the denominator rather than
 counted as non-reasoning, which would bias the share down whenever a feed is silent (they
 are reported as n_unknown, so a reader can see how much was left out). Models without a
 release date cannot be placed in a period and are not counted at all. Only periods with

@@ -98,9 +98,14 @@ def headline(ctx: ReportContext) -> Headline:
             topic, "reasoning-adoption", reason="marts.reasoning_adoption and forecast.adoption_fits are empty"
         )
     parts = []
+    recent = fits.get(("recent_share", "share_recent_quarters"))
+    if recent and recent["estimate"] is not None:
+        # The headline is the pooled recent share, not the last quarter, which may hold 2 releases.
+        parts.append(f"forecast share of new releases that reason: {recent['note'].removeprefix('the forecast: ')}")
     if quarters.height:
         last = quarters.row(-1, named=True)
         parts.append(
+            "last quarter "
             f"{fmt.share(last['share'])} of new releases in {fmt.quarter(last['period'])} "
             f"({last['n_reasoning']} of {last['n_flag_known']} with a known flag"
             + (", fewer than 20 releases: a small sample)" if last["n_flag_known"] < SMALL_SAMPLE else ")")
@@ -113,7 +118,7 @@ def headline(ctx: ReportContext) -> Headline:
     else:
         value_mid = f"no logistic midpoint: {empty_note('forecast.adoption_fits', ctx.run_id)}"
     at_as_of = fits.get(("logistic", "share_at_as_of"))
-    uncertainty = [value_mid]
+    uncertainty = [*parts[1:], value_mid]
     if at_as_of and at_as_of["estimate"] is not None:
         uncertainty.append(
             f"fitted share on {fmt.day(at_as_of['estimate_date'])}: {fmt.share(at_as_of['estimate'])} "

@@ -147,7 +147,11 @@ def test_pooled_growth_recovers_common_slope_with_offsets_and_t_df() -> None:
 
 def test_pooled_growth_needs_a_repeated_series() -> None:
     frame = pl.DataFrame(
-        {"company": ["a", "b", "c"], "ds": [dt.date(2024, 1, 1), dt.date(2024, 6, 1), dt.date(2025, 1, 1)], "y": [1.0, 2.0, 3.0]}
+        {
+            "company": ["a", "b", "c"],
+            "ds": [dt.date(2024, 1, 1), dt.date(2024, 6, 1), dt.date(2025, 1, 1)],
+            "y": [1.0, 2.0, 3.0],
+        }
     )
     try:
         pooled_growth(frame, group_col="company")

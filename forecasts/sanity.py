@@ -87,7 +87,7 @@ def compute_growth_in_ci(
 
 def scenario_drivers_ordered(parameters: pl.DataFrame) -> pl.DataFrame:
     """parameters: [scenario, parameter, value] (forecast.scenario_parameters)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     present = set(parameters["scenario"].to_list())
     if not set(SCENARIO_ORDER) <= present:
         return _frame(rows)

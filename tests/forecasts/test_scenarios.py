@@ -182,7 +182,8 @@ def fixture_estimates(con: duckdb.DuckDBPyConnection) -> None:
             period_type=period_type,
             period=period,
             organization=organization,
-            n_releases=n,
+            n_releases=n + unknown,
+            n_flag_known=n,
             n_reasoning=k,
             n_unknown=unknown,
         )
@@ -440,6 +441,7 @@ def test_shipped_scenarios_run_in_the_documented_direction():
         period=D(2025, 7, 1),
         organization="all",
         n_releases=10,
+        n_flag_known=10,
         n_reasoning=8,
         n_unknown=0,
     )

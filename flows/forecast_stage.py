@@ -25,6 +25,7 @@ from flows.stages import StageSummary, data_vintage, run_id_for
 from forecasts.adoption_family import adoption_backtests, adoption_fits, adoption_history, multiplier_rows
 from forecasts.compute_family import compute_growth, compute_jobs
 from forecasts.engine import EngineJob, TargetForecast, merge, run_job, split_job
+from forecasts.installed_accumulation import installed_from_shipments
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
 from forecasts.usage_family import demand_growth, demand_values
 from transforms.adoption import dedupe_models
@@ -145,7 +146,9 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
     multiplier = multiplier_rows(con.sql("select * from staging.eval_token_usage").pl(), models)
     notes = adoption_notes + backtest_notes
 
-    values = [r.values for r in merged.values()] + [demand_values(demand), adoption_values]
+    shipped = merged.get("shipped_h100e")
+    installed_values = installed_from_shipments(shipped.values, installed) if shipped else pl.DataFrame()
+    values = [r.values for r in merged.values()] + [installed_values, demand_values(demand), adoption_values]
     tables: dict[str, pl.DataFrame] = {
         "forecast.values": _concat([v.select(VALUE_COLUMNS).rename(STORED_NAMES) for v in values if v.height]),
         "forecast.backtests": _concat(
@@ -164,7 +167,13 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
     message = "; ".join([*(f"{k}: {v}" for k, v in skipped.items()), *notes]) or None
     con.execute("begin transaction")
     try:
-        for table in (*tables, "forecast.scenario_parameters", "forecast.demand_scenarios", "forecast.claims"):
+        for table in (
+            *tables,
+            "forecast.scenario_parameters",
+            "forecast.demand_scenarios",
+            "forecast.claims",
+            "forecast.checks",
+        ):
             con.execute(f"delete from {table} where run_id = ?", [run_id]).fetchall()
         con.execute("delete from forecast.runs where run_id = ?", [run_id]).fetchall()
         for table, frame in tables.items():
@@ -175,6 +184,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
             [run_id, as_of, started_at, started_at, json.dumps(prepared.vintage, default=str), message],
         ).fetchall()
         extra = _scenarios_and_claims(con, run_id)
+        extra += _sanity_checks(con, run_id, tables["forecast.values"], installed, tables["forecast.growth_rates"])
         con.execute(
             "update forecast.runs set finished_at = ?, message = ? where run_id = ?",
             [dt.datetime.now(dt.UTC).replace(tzinfo=None), "; ".join(filter(None, [message, *extra])) or None, run_id],
@@ -205,6 +215,37 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, run
     }
     rows = frame.with_columns(run_id=pl.lit(run_id))
     insert_frame(con, table, rows.select([c for c in rows.columns if c in columns]))
+
+
+def _sanity_checks(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    values: pl.DataFrame,
+    installed: pl.DataFrame,
+    growth_rates: pl.DataFrame,
+) -> list[str]:
+    """forecasts.sanity on this run's rows: every check stored in forecast.checks, failures returned as notes."""
+    from forecasts import sanity
+
+    parameters = con.sql(
+        "select scenario, parameter, value from forecast.scenario_parameters where run_id = ?", params=[run_id]
+    ).pl()
+    scenarios = con.sql("select * from forecast.demand_scenarios where run_id = ?", params=[run_id]).pl()
+    history = installed.select(
+        pl.col("vendor").alias("series_id"), pl.col("quarter").alias("ds"), pl.col("shipped_h100e_p50").alias("y")
+    )
+    checks = pl.concat(
+        [
+            sanity.compute_growth_in_ci(values, history, growth_rates)
+            if values.height
+            else pl.DataFrame(schema=sanity.CHECKS_SCHEMA),
+            sanity.scenario_drivers_ordered(parameters),
+            sanity.utilization_within_capacity(scenarios),
+            sanity.shares_in_unit_interval(scenarios, values),
+        ]
+    )
+    _insert(con, "forecast.checks", checks, run_id)
+    return sanity.failures(checks)
 
 
 def _scenarios_and_claims(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:

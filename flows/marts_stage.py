@@ -126,6 +126,7 @@ def _adoption(models: pl.DataFrame, period: str, by_organization: bool) -> pl.Da
         "period",
         "organization",
         "n_releases",
+        "n_flag_known",
         "n_reasoning",
         "n_unknown",
         "share",

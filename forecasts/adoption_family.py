@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from forecasts.adoption import BassAdoption, LogisticAdoption
+from forecasts.adoption_recent import describe, recent_share, recent_share_forecast
 from forecasts.backtest import backtest_errors, summarize_backtest
 from forecasts.selection import choose_champion
 from forecasts.token_multiplier import flags_from_models, token_multiplier
@@ -39,10 +40,10 @@ def adoption_history(adoption_mart: pl.DataFrame) -> pl.DataFrame:
             (pl.col("period_type") == "quarter")
             & (pl.col("organization") == "all")
             & (pl.col("period") >= ADOPTION_SINCE)
-            & (pl.col("n_releases") > 0)
+            & (pl.col("n_flag_known") > 0)
         )
         .sort("period")
-        .select(pl.col("period").alias("ds"), pl.col("share").alias("y"), pl.col("n_releases").alias("n"))
+        .select(pl.col("period").alias("ds"), pl.col("share").alias("y"), pl.col("n_flag_known").alias("n"))
     )
 
 
@@ -85,7 +86,8 @@ def adoption_fits(history: pl.DataFrame, as_of: dt.date) -> tuple[pl.DataFrame, 
                 "ci90_low": share.ci_low,
                 "ci90_high": share.ci_high,
                 "estimate_date": as_of,
-                "note": "expected share of new releases that reason on the as-of date",
+                "note": "expected share of new releases that reason on the as-of date on the S-curve (confidence "
+                "interval of the curve, not of a quarter's share; the forecast is the recent share)",
             }
         )
         fit = logistic.fitted
@@ -98,10 +100,27 @@ def adoption_fits(history: pl.DataFrame, as_of: dt.date) -> tuple[pl.DataFrame, 
                 "note": "logit slope per year (binomial GLM)",
             }
         )
-        values = logistic.predict(ADOPTION_HORIZON_QUARTERS).with_columns(
+
+    if history.height:
+        recent = recent_share(history)
+        low, high = recent.interval(0.90)
+        rows.append(
+            {
+                "model": "recent_share",
+                "basis": basis,
+                "parameter": "share_recent_quarters",
+                "estimate": recent.share,
+                "ci90_low": low,
+                "ci90_high": high,
+                "estimate_date": recent.end,
+                "note": f"the forecast: {describe(recent)}; {recent.start:%Y-%m}..{recent.end:%Y-%m}; the CI is "
+                "the band of one future quarter",
+            }
+        )
+        values = recent_share_forecast(recent, ADOPTION_HORIZON_QUARTERS).with_columns(
             target=pl.lit("reasoning_share"),
             series_id=pl.lit("all"),
-            model=pl.lit(logistic.alias),
+            model=pl.lit("recent_share_quasibinomial"),
             unit=pl.lit("share"),
         )
     bass, problem = _fit(BassAdoption(), history)

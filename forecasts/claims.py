@@ -422,7 +422,7 @@ def token_demand_growth(ctx: RunContext, claim: Claim) -> Evaluation:
     rates = ctx.frame(
         "select series_id, factor_per_year, ci90_low, ci90_high, n, start_date, end_date, note "
         "from forecast.growth_rates where run_id = ? and target = 'token_demand' "
-        "order by n desc, end_date desc, series_id",
+        "order by series_id = 'pooled' desc, n desc, end_date desc, series_id",
         [ctx.run_id],
     )
     if rates.height == 0:
@@ -439,10 +439,11 @@ def token_demand_growth(ctx: RunContext, claim: Claim) -> Evaluation:
         verdict, reading = CONTRADICTED, "lies below"
     else:
         verdict, reading = INCONCLUSIVE, "contains"
+    basis = "the growth pooled over companies" if best["series_id"] == "pooled" else f"the {best['series_id']} series"
     evidence = (
-        f"'Exploding' read as at least {threshold:g}x a year. The best-documented series ({best['series_id']}) has a "
-        f"90% CI that {reading} {threshold:g}x. Series: {listing}. Few reports of one company's own scope: "
-        "indicative of that company's growth, not a measured industry total."
+        f"'Exploding' read as at least {threshold:g}x a year. The 90% CI of {basis}, from only {best['n']} reports, "
+        f"{reading} {threshold:g}x. Series: {listing}. Few reports, each of one company's own scope: indicative, "
+        "not a measured industry total."
     )
     if best["note"]:
         evidence += f" Note: {best['note']}."
@@ -583,12 +584,12 @@ def reasoning_adoption_by_organization(ctx: RunContext, claim: Claim) -> Evaluat
     t = claim.thresholds
     standard, quarters = float(t["standard_share"]), int(t["quarters"])
     adoption = ctx.frame(
-        "select period, organization, n_releases, n_reasoning, n_unknown from marts.reasoning_adoption "
+        "select period, organization, n_flag_known, n_reasoning, n_unknown from marts.reasoning_adoption "
         "where period_type = 'quarter'"
     )
     if ctx.as_of is not None:
         adoption = adoption.filter(pl.col("period") <= ctx.as_of)
-    active = adoption.filter((pl.col("organization") == "all") & ((pl.col("n_releases") + pl.col("n_unknown")) > 0))
+    active = adoption.filter((pl.col("organization") == "all") & ((pl.col("n_flag_known") + pl.col("n_unknown")) > 0))
     if active.height == 0:
         raise MissingInput("marts.reasoning_adoption quarterly rows")
     periods = sorted(active["period"].to_list())[-quarters:]
@@ -597,7 +598,7 @@ def reasoning_adoption_by_organization(ctx: RunContext, claim: Claim) -> Evaluat
     for name, names in dict(t["groups"]).items():
         members = [o for o in window["organization"].unique().to_list() if _matches(o, list(names))]
         rows = window.filter(pl.col("organization").is_in(members))
-        counts = (int(rows[column].sum()) for column in ("n_releases", "n_reasoning", "n_unknown"))
+        counts = (int(rows[column].sum()) for column in ("n_flag_known", "n_reasoning", "n_unknown"))
         groups.append(_GroupShare(name, *counts))
     open_models = _open_model_share(ctx, periods)
     notes = []

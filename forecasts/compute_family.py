@@ -8,6 +8,7 @@ import polars as pl
 
 from forecasts.engine import EngineJob
 from forecasts.growth import growth_factor
+from forecasts.installed_accumulation import SHIPMENTS_SINCE
 from transforms.revenue import calendar_quarter_of_midpoint
 
 COMPUTE_HORIZON_QUARTERS = 12
@@ -45,6 +46,16 @@ def installed_series(installed: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
+def shipped_series(installed: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Quarterly shipments (H100e, median) per vendor since SHIPMENTS_SINCE: the flow the
+    installed-compute forecast accumulates (forecasts.installed_accumulation)."""
+    recent = installed.filter((pl.col("quarter") >= SHIPMENTS_SINCE) & (pl.col("shipped_h100e_p50") > 0))
+    return {
+        str(vendor): part.sort("quarter").select(pl.col("quarter").alias("ds"), pl.col("shipped_h100e_p50").alias("y"))
+        for (vendor,), part in recent.group_by("vendor", maintain_order=True)
+    }
+
+
 def revenue_series(revenue: pl.DataFrame) -> dict[str, pl.DataFrame]:
     nvidia = revenue.filter(pl.col("company").str.to_lowercase() == "nvidia").sort("period_start")
     if nvidia.height == 0:
@@ -63,11 +74,11 @@ def compute_jobs(installed: pl.DataFrame, revenue: pl.DataFrame) -> list[EngineJ
     if installed.height:
         jobs.append(
             EngineJob(
-                "installed_h100e",
+                "shipped_h100e",
                 "h100e",
                 "quarter",
                 COMPUTE_HORIZON_QUARTERS,
-                installed_series(installed),
+                shipped_series(installed),
                 backtest_windows=4,
                 backtest_horizon=4,
                 min_train=4,
@@ -127,6 +138,20 @@ def compute_growth(installed: pl.DataFrame, revenue: pl.DataFrame) -> tuple[pl.D
                 "OLS of log installed H100e (p50) on time",
                 INSTALLED_ANCHORS.get(vendor),
                 f"quarters since {GROWTH_SINCE:%Y-%m}; anchor: Epoch AI published growth where one exists",
+            )
+        )
+    for vendor, history in shipped_series(installed).items():
+        if history.height < 4:
+            skipped[f"shipped_h100e/{vendor}"] = f"only {history.height} quarters of shipments since {SHIPMENTS_SINCE}"
+            continue
+        rows.append(
+            growth_row(
+                "shipped_h100e",
+                vendor,
+                history,
+                "OLS of log quarterly shipments in H100e (p50) on time",
+                None,
+                f"quarters since {SHIPMENTS_SINCE:%Y-%m}: the flow the installed-compute forecast accumulates",
             )
         )
     for company, history in revenue_series(revenue).items():

@@ -14,7 +14,7 @@ Reference syntax
 * ``growth_rates/<target>/<series_id>:<column>`` - forecast.growth_rates of the run;
   column factor_per_year | ci90_low | ci90_high | anchor_factor_per_year.
 * ``values/<target>/<series_id>/<period>:<column>`` - forecast.values of the run; column
-  mean | lo_80 | hi_80 | lo_95 | hi_95. `period` is an ISO date (exactly that `ds`) or a
+  median | lo_80 | hi_80 | lo_95 | hi_95. `period` is an ISO date (exactly that `ds`) or a
   year ``YYYY``: the last `ds` in that calendar year, i.e. the year-end value of a monthly or
   quarterly series (for installed compute the 4th-quarter row, the stock at 31 December).
 * ``token_multiplier/<task>:<column>`` - forecast.token_multiplier of the run; column
@@ -26,7 +26,7 @@ Reference syntax
   marts.token_demand; column tokens_per_day | latest_report_decimal_year. See below.
 * ``reasoning_adoption/<organization>/<year>:<column>`` - share of the year's new model
   releases that reason, pooled over the quarter rows of marts.reasoning_adoption
-  (sum n_reasoning / sum n_releases); column share | share_min | share_max.
+  (sum n_reasoning / sum n_flag_known); column share | share_min | share_max.
 
 A parameter name containing ``{year}`` is expanded over the scenario years (2026, 2027,
 2028), with ``{year}`` substituted in the value and basis as well, so a per-year quantity is
@@ -60,19 +60,23 @@ Arithmetic (per scenario and year Y)
 * inference_capacity_flop_per_s = installed_h100e_Y x h100_peak_flop_per_s x
   inference_share_of_compute.
 * implied_utilization = inference_flop_per_s / inference_capacity_flop_per_s: the fraction of
-  the inference fleet's peak that the demand would occupy. It is an output, not an input:
-  above 1 the demand path does not fit on the projected installed base (growth must slow or
-  capacity must grow faster); serving typically reaches well below peak, so values near 1
-  already mean a shortage.
+  the inference fleet's peak that the demand would occupy. It is an output, not an input.
+* capacity_consistent = implied_utilization <= 1. Above 1 the demand path does not fit on
+  the projected installed base: it is not a forecast (growth must slow or capacity must grow
+  faster). Such a year is kept, with its arithmetic, and marked inconsistent
+  (capacity_consistent false, consistency_note saying by how much demand exceeds capacity);
+  demand is not capped, because where it would be capped (price, rationing, slower adoption)
+  is not something these inputs say. Serving typically reaches well below peak, so values
+  near 1 already mean a shortage.
 
 Scenario direction
 ------------------
-The scenarios are named for the tightness of inference compute. Bear = low demand on ample
-capacity (every demand parameter at its low end, installed compute at its high end, a high
-share of it serving inference) -> the lowest implied utilisation, a glut. Bull = high demand
-on scarce capacity -> the highest implied utilisation, a shortage. Base = central values.
-Pairing opposite ends makes bear and bull an envelope, wider than any one interval it uses:
-read them as bounds, not as likely outcomes.
+Every driver is ordered bear <= base <= bull (forecasts.sanity.scenario_drivers_ordered
+checks it on each run): bull is the larger inference economy (faster token growth, more
+reasoning, larger models, more installed compute, a larger share of it serving inference),
+bear the smaller one, base the central values. Utilization is a ratio of two bull-side
+quantities in bull (and two bear-side ones in bear), so the scenarios bracket demand and
+capacity, not utilization itself: read each year's utilization with its consistency mark.
 """
 
 from __future__ import annotations
@@ -114,6 +118,8 @@ SCENARIOS_SCHEMA: dict[str, pl.DataType] = {
     "installed_h100e": pl.Float64(),
     "inference_capacity_flop_per_s": pl.Float64(),
     "implied_utilization": pl.Float64(),
+    "capacity_consistent": pl.Boolean(),
+    "consistency_note": pl.String(),
 }
 
 # The parameters demand_scenarios needs per scenario; names with {year} are needed per year.
@@ -397,7 +403,7 @@ def _reasoning_adoption(con: duckdb.DuckDBPyConnection, run: _Run, ref: Referenc
     ).pl()
     if run.as_of is not None:
         frame = frame.filter(pl.col("period") <= run.as_of)
-    known, reasoning, unknown = (int(frame[c].sum()) for c in ("n_releases", "n_reasoning", "n_unknown"))
+    known, reasoning, unknown = (int(frame[c].sum()) for c in ("n_flag_known", "n_reasoning", "n_unknown"))
     what = f"marts.reasoning_adoption organization={organization!r} in {year_text}"
     if known + unknown == 0 or (ref.column == "share" and known == 0):
         raise _Missing(f"no release with a known reasoning flag for {what}")
@@ -464,6 +470,17 @@ def token_mix_multiplier(share: float, base_share: float, multiplier: float) -> 
     return (1.0 - share + share * multiplier) / (1.0 - base_share + base_share * multiplier)
 
 
+def capacity_consistency(utilization: float) -> dict[str, object]:
+    """The marking of one scenario year (module doc: capacity_consistent)."""
+    if utilization <= 1.0:
+        return {"capacity_consistent": True, "consistency_note": None}
+    return {
+        "capacity_consistent": False,
+        "consistency_note": f"inconsistent: demand would need {utilization:.1f}x the inference capacity; "
+        "not a forecast (demand must grow slower or capacity faster)",
+    }
+
+
 def demand_scenarios(parameters: pl.DataFrame, years: Sequence[int] = SCENARIO_YEARS) -> pl.DataFrame:
     """SCENARIOS_SCHEMA rows, one per scenario (in the order they appear) and year (module doc)."""
     values: dict[tuple[str, str], float] = {
@@ -513,6 +530,7 @@ def demand_scenarios(parameters: pl.DataFrame, years: Sequence[int] = SCENARIO_Y
                     "installed_h100e": installed,
                     "inference_capacity_flop_per_s": capacity,
                     "implied_utilization": demand / capacity,
+                    **capacity_consistency(demand / capacity),
                 }
             )
     return pl.DataFrame(rows, schema=SCENARIOS_SCHEMA)

@@ -13,8 +13,9 @@ describe the same `model_id`. They are merged into one row per model first:
   hybrid, then none).
 * `organization`: the first non-empty one, taking sources in order of their release date.
 
-The share per period is n_reasoning / n_releases over models released in the period whose
-flag is known. Models with an unknown flag are left out of the denominator rather than
+The share per period is n_reasoning / n_flag_known over models released in the period whose
+flag is known (n_releases counts every dated release, n_flag_known those with a flag).
+Models with an unknown flag are left out of the denominator rather than
 counted as non-reasoning, which would bias the share down whenever a feed is silent (they
 are reported as n_unknown, so a reader can see how much was left out). Models without a
 release date cannot be placed in a period and are not counted at all. Only periods with
@@ -41,7 +42,8 @@ DEDUPED_MODEL_SCHEMA: dict[str, pl.DataType] = {
 
 SHARE_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.Date(),  # first day of the month or quarter
-    "n_releases": pl.Int64(),  # releases with a known reasoning flag (the denominator)
+    "n_releases": pl.Int64(),  # every dated release in the period
+    "n_flag_known": pl.Int64(),  # releases with a known reasoning flag (the denominator of share)
     "n_reasoning": pl.Int64(),
     "n_unknown": pl.Int64(),  # releases whose flag no source gives (excluded from the share)
     "share": pl.Float64(),
@@ -104,14 +106,15 @@ def reasoning_share(models: pl.DataFrame, period: Period = "month", by_organizat
         .with_columns(period=period_start("released_on", period))
         .group_by(keys)
         .agg(
-            n_releases=pl.col("is_reasoning").is_not_null().sum().cast(pl.Int64),
+            n_releases=pl.len().cast(pl.Int64),
+            n_flag_known=pl.col("is_reasoning").is_not_null().sum().cast(pl.Int64),
             n_reasoning=pl.col("is_reasoning").fill_null(False).sum().cast(pl.Int64),
             n_unknown=pl.col("is_reasoning").is_null().sum().cast(pl.Int64),
         )
         .with_columns(
-            share=pl.when(pl.col("n_releases") > 0).then(pl.col("n_reasoning") / pl.col("n_releases")),
-            share_min=pl.col("n_reasoning") / (pl.col("n_releases") + pl.col("n_unknown")),
-            share_max=(pl.col("n_reasoning") + pl.col("n_unknown")) / (pl.col("n_releases") + pl.col("n_unknown")),
+            share=pl.when(pl.col("n_flag_known") > 0).then(pl.col("n_reasoning") / pl.col("n_flag_known")),
+            share_min=pl.col("n_reasoning") / pl.col("n_releases"),
+            share_max=(pl.col("n_reasoning") + pl.col("n_unknown")) / pl.col("n_releases"),
         )
     )
     schema = ({"organization": pl.String()} if by_organization else {}) | SHARE_SCHEMA
@@ -121,11 +124,11 @@ def reasoning_share(models: pl.DataFrame, period: Period = "month", by_organizat
 def adoption_history(shares: pl.DataFrame) -> pl.DataFrame:
     """`ds, y, n` for forecasts.adoption: per-period share with its denominator as weight."""
     return (
-        shares.filter(pl.col("n_releases") > 0)
+        shares.filter(pl.col("n_flag_known") > 0)
         .select(
             pl.col("period").alias("ds"),
             pl.col("share").alias("y"),
-            pl.col("n_releases").cast(pl.Float64).alias("n"),
+            pl.col("n_flag_known").cast(pl.Float64).alias("n"),
         )
         .sort("ds")
     )

@@ -21,12 +21,14 @@ COLOUR = "#9467bd"
 MID_QUARTER = dt.timedelta(days=45)
 # Quarters shown before the first one with a reasoning release.
 LEAD_QUARTERS = 8
+# A headline share from fewer releases than this says so in the same sentence.
+SMALL_SAMPLE = 20
 DAYS_PER_YEAR = 365.25
 
 
 def shown_quarters(quarters: pl.DataFrame) -> pl.DataFrame:
     """The quarters worth showing: from two years before the first reasoning release on."""
-    known = quarters.filter(pl.col("n_releases") > 0)
+    known = quarters.filter(pl.col("n_flag_known") > 0)
     first = known.filter(pl.col("n_reasoning") > 0)["period"].min()
     if first is None:
         return known.tail(12)
@@ -55,10 +57,10 @@ def adoption_chart(
     shares = shown["share"].to_list()
     low = [s - lo for s, lo in zip(shares, shown["share_min"].to_list(), strict=True)]
     high = [hi - s for s, hi in zip(shares, shown["share_max"].to_list(), strict=True)]
-    sizes = [12 + 6 * math.sqrt(n) for n in shown["n_releases"].to_list()]
+    sizes = [12 + 6 * math.sqrt(n) for n in shown["n_flag_known"].to_list()]
     axis.errorbar(days, shares, yerr=[low, high], fmt="none", ecolor="#999999", elinewidth=0.8, capsize=2, zorder=2)
     axis.scatter(days, shares, s=sizes, color=COLOUR, zorder=3, label="share of new releases that reason (size ∝ √n)")
-    for day, share, n in zip(days, shares, shown["n_releases"].to_list(), strict=True):
+    for day, share, n in zip(days, shares, shown["n_flag_known"].to_list(), strict=True):
         axis.annotate(f"n={n}", (day, share), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=6)
     fan = values.filter(pl.col("series_id") == "all").with_columns(pl.col("ds") + MID_QUARTER)
     charts.draw_fan(axis, fan, COLOUR)
@@ -96,11 +98,17 @@ def headline(ctx: ReportContext) -> Headline:
             topic, "reasoning-adoption", reason="marts.reasoning_adoption and forecast.adoption_fits are empty"
         )
     parts = []
+    recent = fits.get(("recent_share", "share_recent_quarters"))
+    if recent and recent["estimate"] is not None:
+        # The headline is the pooled recent share, not the last quarter, which may hold 2 releases.
+        parts.append(f"forecast share of new releases that reason: {recent['note'].removeprefix('the forecast: ')}")
     if quarters.height:
         last = quarters.row(-1, named=True)
         parts.append(
+            "last quarter "
             f"{fmt.share(last['share'])} of new releases in {fmt.quarter(last['period'])} "
-            f"({last['n_reasoning']} of {last['n_releases']} with a known flag)"
+            f"({last['n_reasoning']} of {last['n_flag_known']} with a known flag"
+            + (", fewer than 20 releases: a small sample)" if last["n_flag_known"] < SMALL_SAMPLE else ")")
         )
     if midpoint and midpoint["estimate_date"]:
         value_mid = (
@@ -110,7 +118,7 @@ def headline(ctx: ReportContext) -> Headline:
     else:
         value_mid = f"no logistic midpoint: {empty_note('forecast.adoption_fits', ctx.run_id)}"
     at_as_of = fits.get(("logistic", "share_at_as_of"))
-    uncertainty = [value_mid]
+    uncertainty = [*parts[1:], value_mid]
     if at_as_of and at_as_of["estimate"] is not None:
         uncertainty.append(
             f"fitted share on {fmt.day(at_as_of['estimate_date'])}: {fmt.share(at_as_of['estimate'])} "
@@ -138,7 +146,7 @@ def headline(ctx: ReportContext) -> Headline:
         value=parts[0] if parts else value_mid,
         uncertainty="; ".join(uncertainty),
         basis=(
-            f"{quarters['n_releases'].sum()} releases with a known flag over {quarters.height} quarters "
+            f"{quarters['n_flag_known'].sum()} releases with a known flag over {quarters.height} quarters "
             f"({quarters['n_unknown'].sum()} more unknown); logistic = binomial GLM on the quarterly counts"
         ),
         meaning=meaning,

@@ -365,7 +365,8 @@ def adoption(con, period: D, organization: str, n: int, k: int, unknown: int = 0
         period_type="quarter",
         period=period,
         organization=organization,
-        n_releases=n,
+        n_releases=n + unknown,
+        n_flag_known=n,
         n_reasoning=k,
         n_unknown=unknown,
     )

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from forecasts.sanity import scenario_drivers_ordered
 from forecasts.scenarios import (
     DEFAULT_PARAMETERS_FILE,
     PARAMETERS_SCHEMA,
@@ -182,7 +183,8 @@ def fixture_estimates(con: duckdb.DuckDBPyConnection) -> None:
             period_type=period_type,
             period=period,
             organization=organization,
-            n_releases=n,
+            n_releases=n + unknown,
+            n_flag_known=n,
             n_reasoning=k,
             n_unknown=unknown,
         )
@@ -382,14 +384,14 @@ def test_shipped_file_names_every_parameter_for_every_scenario_and_year():
 
 
 def test_shipped_scenarios_run_in_the_documented_direction():
-    # Bear = low demand on ample capacity, bull = high demand on scarce capacity.
+    # Every driver is ordered bear <= base <= bull: bull is the larger economy in demand and capacity.
     con = warehouse(as_of=D(2026, 1, 15))
     insert(
         con,
         "forecast.growth_rates",
         run_id=RUN,
         target="token_demand",
-        series_id="Google",
+        series_id="pooled",
         factor_per_year=3.0,
         ci90_low=2.0,
         ci90_high=5.0,
@@ -440,15 +442,22 @@ def test_shipped_scenarios_run_in_the_documented_direction():
         period=D(2025, 7, 1),
         organization="all",
         n_releases=10,
+        n_flag_known=10,
         n_reasoning=8,
         n_unknown=0,
     )
     parameters = resolve_parameters(con, RUN)
     assert parameters.height == 3 * (len(REQUIRED_PARAMETERS) + 2 * 2)  # {year} rows count three times
     result = demand_scenarios(parameters)
-    utilization = {(row["scenario"], row["year"]): row["implied_utilization"] for row in result.iter_rows(named=True)}
+    checks = scenario_drivers_ordered(parameters)
+    assert checks.height > 0 and checks["passed"].all(), checks.filter(~pl.col("passed"))["message"].to_list()
+    rows = {(row["scenario"], row["year"]): row for row in result.iter_rows(named=True)}
     for year in (2026, 2027, 2028):
-        assert utilization[("bear", year)] < utilization[("base", year)] < utilization[("bull", year)]
+        for column in ("inference_flop_per_s", "inference_capacity_flop_per_s"):
+            assert rows[("bear", year)][column] < rows[("base", year)][column] < rows[("bull", year)][column]
+        for scenario in ("bear", "base", "bull"):
+            row = rows[(scenario, year)]
+            assert row["capacity_consistent"] == (row["implied_utilization"] <= 1.0)
     base_2026 = result.filter((pl.col("scenario") == "base") & (pl.col("year") == 2026)).row(0, named=True)
     assert base_2026["installed_h100e"] == pytest.approx(6e7)
     assert base_2026["tokens_per_day"] == pytest.approx(4.3e13 * 3.0 ** (2027 - decimal_year(D(2025, 9, 30))))

@@ -129,13 +129,13 @@ def test_token_demand_headline_says_how_sparse(full, warehouse, summary):
 
 
 def test_reasoning_headline_share_and_midpoint(full, warehouse, summary):
-    period, share, n_reasoning, n_releases = full.execute(
-        "select period, share, n_reasoning, n_releases from marts.reasoning_adoption "
+    period, share, n_reasoning, n_flag_known = full.execute(
+        "select period, share, n_reasoning, n_flag_known from marts.reasoning_adoption "
         "where period_type = 'quarter' and organization = 'all' and share is not null order by period desc limit 1"
     ).fetchall()[0]
     assert (
-        f"{fmt.share(share)} of new releases in {fmt.quarter(period)} ({n_reasoning} of {n_releases} with a known flag)"
-        in summary
+        f"{fmt.share(share)} of new releases in {fmt.quarter(period)} "
+        f"({n_reasoning} of {n_flag_known} with a known flag" in summary
     )
     mid, low, high = full.execute(
         "select estimate_date, ci90_low_date, ci90_high_date from forecast.adoption_fits "

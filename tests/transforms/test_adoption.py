@@ -77,22 +77,33 @@ def test_share_per_month_excludes_unknown_flags_from_the_denominator():
     assert shares["period"].to_list() == [D(2024, 11, 1), D(2025, 1, 1), D(2025, 2, 1)]
     # January 2025: o-model (reasoning), plain (not), mystery (unknown).
     january = shares.filter(pl.col("period") == D(2025, 1, 1)).row(0, named=True)
-    assert (january["n_releases"], january["n_reasoning"], january["n_unknown"]) == (2, 1, 1)
+    assert (january["n_releases"], january["n_flag_known"], january["n_reasoning"], january["n_unknown"]) == (
+        3,
+        2,
+        1,
+        1,
+    )
     assert january["share"] == pytest.approx(0.5)
     assert (january["share_min"], january["share_max"]) == (pytest.approx(1 / 3), pytest.approx(2 / 3))
     february = shares.filter(pl.col("period") == D(2025, 2, 1)).row(0, named=True)
-    assert (february["n_releases"], february["n_reasoning"], february["share"]) == (1, 1, 1.0)
+    assert (february["n_releases"], february["n_flag_known"], february["n_reasoning"], february["share"]) == (
+        1,
+        1,
+        1,
+        1.0,
+    )
 
 
 def test_share_per_quarter_and_organization():
     quarterly = reasoning_share(_models(), "quarter")
     assert quarterly["period"].to_list() == [D(2024, 10, 1), D(2025, 1, 1)]
-    assert quarterly["n_releases"].to_list() == [1, 3]
+    assert quarterly["n_releases"].to_list() == [1, 4]
+    assert quarterly["n_flag_known"].to_list() == [1, 3]
     assert quarterly["share"].to_list() == pytest.approx([0.0, 2 / 3])
     by_org = reasoning_share(_models(), "quarter", by_organization=True)
     assert by_org.columns == ["organization", *SHARE_SCHEMA]
     acme = by_org.filter(pl.col("organization") == "Acme").row(0, named=True)
-    assert (acme["n_releases"], acme["n_unknown"], acme["share"]) == (0, 1, None)
+    assert (acme["n_releases"], acme["n_flag_known"], acme["n_unknown"], acme["share"]) == (1, 0, 1, None)
     meta = by_org.filter(pl.col("organization") == "Meta")
     assert meta["n_releases"].to_list() == [1, 1]
     assert meta["share"].to_list() == [0.0, 0.0]

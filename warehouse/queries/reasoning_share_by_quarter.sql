@@ -1,8 +1,9 @@
 -- What share of new model releases are reasoning (test-time compute) models, by quarter since 2023, with bounds for releases whose flag is unknown?
--- columns: quarter, n_releases, n_reasoning, n_unknown, share, share_min, share_max
+-- columns: quarter, n_releases, n_flag_known, n_reasoning, n_unknown, share, share_min, share_max
 select
     period as quarter,
     n_releases,
+    n_flag_known,
     n_reasoning,
     n_unknown,
     round(share, 3) as share,

@@ -106,6 +106,7 @@ def build(ctx: ReportContext) -> Section:
     section.data["rows"] = decline_table(frame)
     section.data["methods"] = METHOD_LABELS
     section.data["source"] = ctx.citation("epoch_prices", "litellm")
+    _add_reproduction(ctx, section)
     if frame.height == 0:
         section.note("rows", empty_note("forecast.decline_rates", ctx.run_id))
     else:
@@ -114,6 +115,24 @@ def build(ctx: ReportContext) -> Section:
         if frame.filter(pl.col("method") == INDEX_METHOD).height == 0:
             section.note("index", f"no tier has a {INDEX_METHOD} result in forecast.decline_rates")
     return section
+
+
+def _add_reproduction(ctx: ReportContext, section: Section) -> None:
+    """The published table reproduced on its own inputs, next to infercast's own estimate."""
+    frame = ctx.frame("published_reproduction", ctx.run_id)
+    if frame.height == 0:
+        section.note("reproduction", empty_note("forecast.published_reproduction", ctx.run_id))
+        return
+    within = int(frame["within_1_5x"].fill_null(False).sum())
+    explained = frame.filter(pl.col("explanation").is_not_null())
+    section.data["reproduction"] = frame.to_dicts()
+    section.data["reproduction_summary"] = (
+        f"On the published method's own inputs (Epoch AI's price-vs-benchmark points, 3:1 blend, models Epoch "
+        f"lists as reasoning left out) {within} of {frame.height} tiers are within 1.5× of the published factor, "
+        f"so the method is reproduced; {explained.height} of {frame.height} tiers differ by more than 2× between "
+        "infercast's own estimate (every price source, through the latest data) and the published figure, "
+        "each explained below from the lows the fit uses."
+    )
 
 
 def build_sensitivity(ctx: ReportContext) -> Section:

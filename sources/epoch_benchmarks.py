@@ -25,8 +25,8 @@ scores of the other settings are named in `provenance`, so nothing is lost.
 Dates. A score counts from the version's release date when it is known (`release_dates`, from
 the Benchmarking Hub model-versions export of the same vintage: the hub evaluates models on
 release, while the export's `started_at` is the latest re-run — every run in the 2025-11 export
-is from 2025, GPT-4's included). Without a release date, the run's `started_at` date, else the
-file's date. ECI rows carry their own release date.
+is from 2025, GPT-4's included). Without a release date, the earliest `started_at` date of the
+version's runs, else the file's date. ECI rows carry their own release date.
 """
 
 from __future__ import annotations
@@ -155,22 +155,28 @@ def parse_hub_runs(
 ) -> pl.DataFrame:
     rows = read_csv_rows(payload, feed=FEED_ID, source=source, required=HUB_RUN_COLUMNS)
     release_dates = release_dates or {}
-    scores = []
+    runs = []
+    earliest_run: dict[str, dt.date] = {}
     for offset, row in enumerate(rows):
         row_number = offset + 2
         benchmark = TASK_BENCHMARKS.get(row["task"].strip())
         fraction = _value(parse_float, row, "Best score (across scorers)", source, row_number)
+        started = _value(_started_on, row, "started_at", source, row_number)
         if benchmark is None or fraction is None or not row["model"]:
             continue
         version, setting = split_setting(row["model"])
+        if started and (version not in earliest_run or started < earliest_run[version]):
+            earliest_run[version] = started
+        runs.append((row, row_number, benchmark, fraction, version, setting))
+    scores = []
+    for row, row_number, benchmark, fraction, version, setting in runs:
+        # One date per version, so its settings compete for one row.
         released = release_dates.get(row["model"]) or release_dates.get(version)
-        started = _value(_started_on, row, "started_at", source, row_number)
+        started = earliest_run.get(version)
         date, dated_by = (
             (released, "dated by the version's release date")
             if released
-            else (started, "dated by the run")
-            if started
-            else (observed_on, "dated by the file")
+            else (started, "dated by its earliest run") if started else (observed_on, "dated by the file")
         )
         where = (
             f"Epoch AI Benchmarking Hub run {row.get('id', '')} ({source}), row {row_number}: "

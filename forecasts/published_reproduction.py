@@ -10,9 +10,9 @@ figure is a method error, not a data difference. The published figures are in
 `forecasts/data/epoch_published_declines_2025-03.csv` (our schema, cited per row).
 
 Infercast's own frontier-lows estimate uses every source. Where it differs from the published
-figure by more than 2×, `explain` says why from the data: which lows it fits that the published
-inputs do not have (their source and provider), how many come after the published window
-(later price cuts), and the lowest price it reaches.
+figure by more than 2×, `explain` says why from the data: which of its lows are provider listings
+rather than published points (source and provider), how many come after the published window
+(later price cuts), where each fit starts, and the lowest price each reaches.
 """
 
 from __future__ import annotations
@@ -137,17 +137,26 @@ def reproduce(
 
 def explain(own_lows: pl.DataFrame, published_lows: pl.DataFrame, published_end: dt.date, ratio: float) -> str:
     """Why infercast's frontier lows give a different decline: computed from the two sets of lows."""
-    published_models = set(published_lows["model_id"].to_list()) if "model_id" in published_lows.columns else set()
-    extra = own_lows.filter(~pl.col("model_id").is_in(list(published_models)))
+    # The published points are exactly the rows of Epoch's price-vs-benchmark tables.
+    extra = own_lows.filter(pl.col("source") != PUBLISHED_SOURCE)
     later = own_lows.filter(pl.col("observed_on") > published_end)
     direction = "faster" if ratio > 1 else "slower"
     parts = [f"{ratio:.1f}× the published factor ({direction}): infercast fits {own_lows.height} lows"]
     if extra.height:
-        by_source = extra.group_by("source").len().sort("len", descending=True)
-        sources = ", ".join(f"{r['source']} {r['len']}" for r in by_source.to_dicts())
-        parts.append(f"{extra.height} of them from models or listings not among the published points ({sources})")
+        by_source = extra.group_by("source").agg(pl.len(), pl.col("provider").unique().sort()).sort("source")
+        sources = ", ".join(f"{r['source']} {r['len']} at {', '.join(r['provider'])}" for r in by_source.to_dicts())
+        parts.append(f"{extra.height} of them are provider listings, not published points ({sources})")
     if later.height:
         parts.append(f"{later.height} after the published window ended {published_end.isoformat()} (later price cuts)")
+    first = own_lows.sort("observed_on").row(0, named=True)
+    start = f"starts at {first['model']} ${first['blended_usd_per_mtok']:.3g} on {first['observed_on'].isoformat()}"
+    if published_lows.height:
+        published_first = published_lows.sort("observed_on").row(0, named=True)
+        start += (
+            f" (published: {published_first['model']} ${published_first['blended_usd_per_mtok']:.3g} "
+            f"on {published_first['observed_on'].isoformat()})"
+        )
+    parts.append(start)
     cheapest = own_lows.sort("blended_usd_per_mtok").row(0, named=True)
     parts.append(
         f"lowest: {cheapest['model']} at {cheapest['provider']} ({cheapest['source']}), "

@@ -176,7 +176,9 @@ def parse_hub_runs(
         date, dated_by = (
             (released, "dated by the version's release date")
             if released
-            else (started, "dated by its earliest run") if started else (observed_on, "dated by the file")
+            else (started, "dated by its earliest run")
+            if started
+            else (observed_on, "dated by the file")
         )
         where = (
             f"Epoch AI Benchmarking Hub run {row.get('id', '')} ({source}), row {row_number}: "

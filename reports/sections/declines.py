@@ -68,6 +68,14 @@ def headline(ctx: ReportContext) -> Headline:
         caveat = "; the published frontier-lows method has no result in this run, so this is the index trend"
     if chosen.height == 0:
         return Headline(topic, "decline-factors", reason=empty_note("forecast.decline_rates", ctx.run_id))
+    # The headline stays on the published table's tiers, so it compares with the published median;
+    # the tiers added since (o1 level, ECI, Artificial Analysis) are in the section's table.
+    reproduced = ctx.frame("published_reproduction", ctx.run_id)
+    published_tiers = chosen.filter(pl.col("tier_id").is_in(reproduced["tier_id"].to_list()))
+    others = chosen.height - published_tiers.height
+    if published_tiers.height and others:
+        chosen = published_tiers
+        caveat += f"; the {others} other tier(s) with a result (o1 level, ECI, Artificial Analysis) are in the table"
     factors = chosen["factor_per_year"].to_list()
     median = statistics.median(factors)
     low_tier = chosen.sort("factor_per_year").row(0, named=True)

@@ -27,6 +27,7 @@ from forecasts.compute_family import compute_growth, compute_jobs
 from forecasts.engine import EngineJob, TargetForecast, merge, run_job, split_job
 from forecasts.installed_accumulation import installed_from_shipments
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
+from forecasts.published_reproduction import epoch_reasoning_ids, published_points, read_published, reproduce
 from forecasts.usage_family import demand_growth, demand_values
 from transforms.adoption import dedupe_models
 from transforms.observation_thinning import new_listing_lows
@@ -118,6 +119,17 @@ def _variants(con: duckdb.DuckDBPyConnection, as_of: dt.date, models: pl.DataFra
     }
 
 
+def _published_reproduction(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, tiers: pl.DataFrame, models: pl.DataFrame, scored: pl.DataFrame
+) -> pl.DataFrame:
+    points = published_points(
+        as_of_frame(con, "token_prices", as_of, PRICE_INPUT_COLUMNS),
+        as_of_frame(con, "model_capabilities", as_of),
+        epoch_reasoning_ids(models) if models.height else [],
+    )
+    return reproduce(points, tiers, read_published(), scored)
+
+
 def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[TargetForecast]) -> StageSummary:
     report("write forecasts")
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -132,6 +144,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
     declines, decline_skips = decline_rows(index, variants["blend_3to1"], tiers)
     skipped.update(decline_skips)
     sensitivity = sensitivity_rows(variants, tiers)
+    reproduction = _published_reproduction(con, as_of, tiers, models, variants["blend_3to1"])
 
     installed = con.sql("select * from marts.installed_compute").pl()
     revenue = as_of_frame(con, "vendor_revenue", as_of)
@@ -159,6 +172,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         else pl.DataFrame(),
         "forecast.decline_rates": declines,
         "forecast.decline_sensitivity": sensitivity,
+        "forecast.published_reproduction": reproduction,
         "forecast.growth_rates": pl.concat([compute_rates, demand_rates]),
         "forecast.adoption_fits": fits,
         "forecast.token_multiplier": multiplier.rename({"ci_low": "ci90_low", "ci_high": "ci90_high"}, strict=False),

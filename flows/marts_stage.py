@@ -31,7 +31,7 @@ from transforms.revenue import reconcile_revenue
 from transforms.tiers import DEFAULT_TIERS_FILE, read_tiers, resolve_thresholds
 from warehouse.freshness import read_thresholds
 
-FRONTIER_BENCHMARKS = ["gpqa_diamond", "chatbot_arena_elo", "mmlu"]
+FRONTIER_BENCHMARKS = ["gpqa_diamond", "chatbot_arena_elo", "mmlu", "eci", "aa_intelligence_index"]
 SERVICE_LIFE_YEARS = 5.0
 MONTE_CARLO_DRAWS = 2000
 

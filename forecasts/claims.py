@@ -218,9 +218,15 @@ def _months_between(start: dt.date, end: dt.date) -> int:
 def price_decline_rate(ctx: RunContext, claim: Claim) -> Evaluation:
     t = claim.thresholds
     claimed = (1.0 / (1.0 - float(t["decline_fraction"]))) ** (1.0 / float(t["years"]))
+    # The tiers of the published table, as the report's headline uses (all tiers when a run has no
+    # reproduction rows), so the claim and the headline rest on one median.
+    published_tiers = (
+        " and (tier_id in (select tier_id from forecast.published_reproduction where run_id = $1)"
+        " or not exists (select 1 from forecast.published_reproduction where run_id = $1))"
+    )
     rates = ctx.frame(
         "select tier_id, factor_per_year, ci90_low, ci90_high from forecast.decline_rates "
-        "where run_id = ? and method = ? order by tier_id",
+        f"where run_id = $1 and method = $2{published_tiers} order by tier_id",
         [ctx.run_id, t["method"]],
     )
     if rates.height == 0:
@@ -231,7 +237,7 @@ def price_decline_rate(ctx: RunContext, claim: Claim) -> Evaluation:
     slower = rates.filter(pl.col("ci90_high") < claimed).height
     consistent = rates.height - faster - slower
     cross = ctx.frame(
-        "select factor_per_year from forecast.decline_rates where run_id = ? and method = ?",
+        f"select factor_per_year from forecast.decline_rates where run_id = $1 and method = $2{published_tiers}",
         [ctx.run_id, t["cross_check_method"]],
     )
     fall = 1.0 - median ** -float(t["years"])

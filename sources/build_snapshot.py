@@ -16,7 +16,15 @@ from pathlib import Path
 
 import polars as pl
 
-from sources import epoch_chips, epoch_hardware, epoch_models, epoch_prices, epoch_usage, nvidia_revenue
+from sources import (
+    epoch_benchmarks,
+    epoch_chips,
+    epoch_hardware,
+    epoch_models,
+    epoch_prices,
+    epoch_usage,
+    nvidia_revenue,
+)
 from sources.litellm_history import build_frames as build_litellm_frames
 from sources.registry import FEEDS
 from sources.snapshot import write_canonical
@@ -123,6 +131,14 @@ EPOCH_MODEL_FILES: tuple[tuple[str, dt.date | None], ...] = (
     ("model_releases/non_reasoning_reference_models_from_epoch_eci.csv", None),
     ("token_prices/epoch_eval_token_usage_2025-03.csv", dt.date(2025, 3, 31)),
 )
+# Capability scores (file, its date). Hub runs are dated by the release dates in the model-versions
+# export of the same vintage (see sources.epoch_benchmarks).
+HUB_RUNS_FILE = ("model_releases/epoch_benchmarking_hub_benchmark_runs_2025-11.csv", dt.date(2025, 11, 17))
+HUB_VERSIONS_FILE = "model_releases/epoch_benchmarking_hub_model_versions_2025-11.csv"
+EPOCH_SCORE_FILES: tuple[tuple[str, dt.date], ...] = (
+    ("model_releases/epoch_external_benchmark_mmlu_2025-11.csv", dt.date(2025, 11, 30)),
+    ("model_releases/epoch_capabilities_index_2025-11-07.csv", dt.date(2025, 11, 7)),
+)
 EPOCH_USAGE_FILES = ("chips/epoch_ai_companies_usage_reports_2025-12.csv",)
 EPOCH_USAGE_VINTAGE = dt.date(2025, 12, 31)
 
@@ -135,10 +151,12 @@ def build_epoch_models(reference_dir: Path) -> dict[str, int]:
         parsed = epoch_models.parse(path.read_bytes(), path.name, vintage or dt.date.today())
         for table, frame in parsed.items():
             frames.setdefault(table, []).append(frame)
+    frames["model_capabilities"] = _epoch_scores(reference_dir)
     sort_by = {
         "models": ["source", "model_id"],
         "model_aliases": ["model_id", "alias"],
         "eval_token_usage": ["model", "task"],
+        "model_capabilities": ["source", "model", "benchmark", "observed_on"],
     }
     counts = {}
     for table, parts in frames.items():
@@ -150,6 +168,17 @@ def build_epoch_models(reference_dir: Path) -> dict[str, int]:
         write_canonical(combined, table, FEEDS["epoch_models"].snapshot_dir / f"{table}.csv")
         counts[table] = combined.height
     return counts
+
+
+def _epoch_scores(reference_dir: Path) -> list[pl.DataFrame]:
+    versions = reference_dir / HUB_VERSIONS_FILE
+    release_dates = epoch_benchmarks.hub_release_dates(versions.read_bytes(), versions.name)
+    runs, runs_date = reference_dir / HUB_RUNS_FILE[0], HUB_RUNS_FILE[1]
+    scores = [epoch_benchmarks.parse_hub_runs(runs.read_bytes(), runs.name, runs_date, release_dates)]
+    for relative, file_date in EPOCH_SCORE_FILES:
+        path = reference_dir / relative
+        scores.append(epoch_models.parse(path.read_bytes(), path.name, file_date)["model_capabilities"])
+    return scores
 
 
 def build_epoch_usage(reference_dir: Path) -> dict[str, int]:

@@ -14,7 +14,24 @@ import polars as pl
 # so it is treated as a unit mistake rather than a fact.
 MAX_PLAUSIBLE_USD_PER_MTOK = 1000.0
 
-BENCHMARKS = ("mmlu", "gpqa_diamond", "humaneval", "math_500", "chatbot_arena_elo", "math_level_5")
+PERCENT_BENCHMARKS = (
+    "mmlu",
+    "gpqa_diamond",
+    "humaneval",
+    "math_500",
+    "math_level_5",
+    "otis_mock_aime",
+    "frontiermath",
+    "frontiermath_tier_4",
+    "swe_bench_verified",
+)
+# Index points, 0..100 like a percent: Artificial Analysis indices (via OpenRouter).
+INDEX_BENCHMARKS = ("aa_intelligence_index", "aa_coding_index", "aa_agentic_index")
+# Benchmarks on their own scale, with the range a score must lie in. The Epoch Capabilities
+# Index spans about 75..150 in the 2025-11 export; 0..400 leaves room for later models while
+# still catching a percent or a fraction loaded by mistake only when far off.
+SCALED_BENCHMARKS: dict[str, tuple[float, float]] = {"chatbot_arena_elo": (0.0, 3000.0), "eci": (0.0, 400.0)}
+BENCHMARKS = (*PERCENT_BENCHMARKS, *INDEX_BENCHMARKS, *SCALED_BENCHMARKS)
 EARLIEST_PLAUSIBLE_DATE = dt.date(2015, 1, 1)
 # Epoch's Notable AI Models reach back to the 1950s (Theseus, Perceptron).
 EARLIEST_MODEL_RELEASE = dt.date(1950, 1, 1)
@@ -62,8 +79,16 @@ class ModelCapabilityContract(pa.DataFrameModel):
 
     @pa.dataframe_check(name="percent_scores_within_0_100")
     def percent_scores_within_0_100(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        # Every benchmark here is a percentage except the Arena Elo rating.
-        return data.lazyframe.select((pl.col("benchmark") == "chatbot_arena_elo") | (pl.col("score") <= 100.0))
+        # Every benchmark here is a percentage (or 0..100 index points) except the scaled ones.
+        return data.lazyframe.select(pl.col("benchmark").is_in(list(SCALED_BENCHMARKS)) | (pl.col("score") <= 100.0))
+
+    @pa.dataframe_check(name="scaled_scores_within_bounds")
+    def scaled_scores_within_bounds(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        within = pl.lit(True)
+        for benchmark, (low, high) in SCALED_BENCHMARKS.items():
+            score = pl.col("score")
+            within = within & ((pl.col("benchmark") != benchmark) | ((score >= low) & (score <= high)))
+        return data.lazyframe.select(within)
 
 
 CONTRACTS: dict[str, type[pa.DataFrameModel]] = {

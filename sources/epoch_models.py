@@ -1,7 +1,7 @@
 """Feed `epoch_models`: Epoch AI's model releases, reasoning model lists and eval token usage.
 
 The live endpoint serves the Notable AI Models export; `--file` and the bundled snapshot
-also accept four related Epoch AI exports. The format is detected from the header:
+also accept seven related Epoch AI exports. The format is detected from the header:
 
 * Notable AI Models (`Publication date`): one row per model. `Model accessibility` maps to
   `open_weights`: "Open weights (unrestricted / non-commercial / restricted use)" -> true;
@@ -18,6 +18,8 @@ also accept four related Epoch AI exports. The format is detected from the heade
 * Non-reasoning reference models from the same index (`model_version`, `model_name`, no
   annotation): `is_reasoning` false, `reasoning_mode` "none".
 * Eval token usage (`output_tokens`): tokens per benchmark run, to table `eval_token_usage`.
+* Benchmarking Hub runs, external MMLU scores and Epoch Capabilities Index scores: to table
+  `model_capabilities` (see sources.epoch_benchmarks).
 
 Model files give `models` and `model_aliases`. Each file kind has its own `source`
 (epoch_notable_models, epoch_benchmarking_hub, epoch_eci_reasoning, epoch_eci_non_reasoning),
@@ -51,6 +53,7 @@ from typing import Any
 
 import polars as pl
 
+from sources import epoch_benchmarks
 from sources.contracts import EARLIEST_MODEL_RELEASE
 from sources.csvio import decode_text, read_csv_rows
 from sources.errors import FeedError, StructuralError
@@ -156,10 +159,16 @@ ECI_NON_REASONING = _ModelFile(
 
 
 def parse(payload: bytes, source: str, observed_on: dt.date) -> dict[str, pl.DataFrame]:
-    """Parse any of the five Epoch AI export formats into canonical frames keyed by table."""
+    """Parse any of the eight Epoch AI export formats into canonical frames keyed by table."""
     header = _header(payload, source)
     if "output_tokens" in header or "total_samples" in header:
         return {"eval_token_usage": parse_eval_token_usage(payload, source)}
+    if "Best score (across scorers)" in header:
+        return {"model_capabilities": epoch_benchmarks.parse_hub_runs(payload, source, observed_on)}
+    if "ECI Score" in header:
+        return {"model_capabilities": epoch_benchmarks.parse_capabilities_index(payload, source, observed_on)}
+    if "EM" in header and "Shots" in header:
+        return {"model_capabilities": epoch_benchmarks.parse_external_mmlu(payload, source, observed_on)}
     for signature, kind in (
         ("Publication date", NOTABLE),
         ("Version release date", HUB),
@@ -171,8 +180,9 @@ def parse(payload: bytes, source: str, observed_on: dt.date) -> dict[str, pl.Dat
             return {"models": models, "model_aliases": aliases}
     raise StructuralError(
         "not an Epoch AI model export: expected Notable AI Models ('Publication date'), "
-        "Benchmarking Hub versions ('Version release date'), an Epoch Capabilities Index model "
-        "list ('model_version') or eval token usage ('output_tokens')",
+        "Benchmarking Hub versions ('Version release date') or runs ('Best score (across scorers)'), "
+        "an Epoch Capabilities Index model list ('model_version') or scores ('ECI Score'), "
+        "external MMLU scores ('EM', 'Shots') or eval token usage ('output_tokens')",
         feed=FEED_ID,
         source=source,
     )

@@ -34,6 +34,8 @@ Choices made when parsing:
   the entry does not say, "none" for a non-reasoning model. A variant's mode counts only
   when its base id is not listed (":thinking" forces reasoning on the hybrid
   claude-3.7-sonnet; the model stays hybrid).
+* `benchmarks.artificial_analysis` (intelligence, coding, agentic indices) becomes dated
+  `model_capabilities` rows (sources.openrouter_benchmarks).
 * A malformed value (a price that is a word, a non-numeric `created`, an id that is not
   text) raises `FeedError` naming the entry number (as row), the model id and the field.
   A response without a `data` list raises `StructuralError`.
@@ -52,6 +54,7 @@ from sources.errors import FeedError, StructuralError
 from sources.identity import canonical_model_id
 from sources.jsonio import decode_json, is_storable_text
 from sources.model_rows import ModelObservation, model_frames, observation_frame
+from sources.openrouter_benchmarks import artificial_analysis_scores
 from sources.per_token import is_free, usd_per_mtok
 from sources.schemas import PRICE_COLUMNS
 from sources.values import ValueParseError
@@ -117,7 +120,9 @@ def parse(payload: bytes, source: str, observed_on: dt.date) -> dict[str, pl.Dat
         .select(list(PRICE_COLUMNS))
     )
     frames = pl.collect_all([token_prices, models, aliases])
-    return dict(zip(("token_prices", "models", "model_aliases"), frames, strict=True))
+    tables = dict(zip(("token_prices", "models", "model_aliases"), frames, strict=True))
+    tables["model_capabilities"] = artificial_analysis_scores(data, source, observed_on, feed=FEED_ID)
+    return tables
 
 
 # The columns of a `token_prices` row that vary between entries (the others are constants).

@@ -125,7 +125,7 @@ FEEDS: dict[str, Feed] = {
         bundled_range="none (live only)",
         licence=openrouter.LICENCE,
         parser=openrouter.parse,
-        tables=("token_prices", "models", "model_aliases"),
+        tables=("token_prices", "models", "model_aliases", "model_capabilities"),
         citation="OpenRouter, model list API (openrouter.ai/api/v1/models)",
     ),
     "epoch_models": Feed(
@@ -134,15 +134,18 @@ FEEDS: dict[str, Feed] = {
         default_endpoints=(epoch_models.DEFAULT_ENDPOINT,),
         bundled_range=(
             "notable models to 2025-03-16; benchmarking-hub versions to 2025-05; reasoning and "
-            "non-reasoning model lists 2023-03 .. 2025-10; eval token usage 2025-03"
+            "non-reasoning model lists 2023-03 .. 2025-10; eval token usage 2025-03; benchmarking-hub "
+            "scores to 2025-11, external MMLU scores 2025-11, ECI scores 2023-02 .. 2025-09"
         ),
         licence=epoch_models.LICENCE,
         parser=epoch_models.parse,
-        tables=("models", "model_aliases", "eval_token_usage"),
+        tables=("models", "model_aliases", "eval_token_usage", "model_capabilities"),
         citation=(
             "Epoch AI, 'Notable AI Models' (epoch.ai/data/notable_ai_models.csv, export of 2025-04); "
             "Benchmarking Hub model versions (2025-05); reasoning and non-reasoning models of the "
-            "Epoch Capabilities Index; eval token usage (2025-03)"
+            "Epoch Capabilities Index; eval token usage (2025-03); Benchmarking Hub runs (2025-11), "
+            "external MMLU scores (2025-11) and the Epoch Capabilities Index (2025-11-07), "
+            "epoch-research/benchmark-stitching"
         ),
     ),
     "epoch_usage": Feed(

@@ -73,11 +73,20 @@ def test_report_is_self_contained(full_html):
 
 
 def test_decline_headline_is_the_published_method_across_tiers(full, warehouse, summary):
+    # Across the published table's tiers; the tiers added since are counted, not averaged in.
     rows = full.execute(
         "select factor_per_year, ci90_low, ci90_high, n from forecast.decline_rates "
-        "where run_id = ? and method = 'frontier_lows_ols' order by factor_per_year",
-        [warehouse.run_id],
+        "where run_id = ? and method = 'frontier_lows_ols' and tier_id in "
+        "(select tier_id from forecast.published_reproduction where run_id = ?) order by factor_per_year",
+        [warehouse.run_id, warehouse.run_id],
     ).fetchall()
+    assert len(rows) == 21
+    others = full.execute(
+        "select count(*) from forecast.decline_rates where run_id = ? and method = 'frontier_lows_ols'",
+        [warehouse.run_id],
+    ).fetchall()[0][0] - len(rows)
+    assert others > 0
+    assert f"the {others} other tier(s) with a result (o1 level, ECI, Artificial Analysis) are in the table" in summary
     median = statistics.median(r[0] for r in rows)
     assert f"{fmt.factor(median)} per year (median of {len(rows)} tiers)" in summary
     typical = fmt.factor_range(statistics.median(r[1] for r in rows), statistics.median(r[2] for r in rows))
@@ -357,3 +366,21 @@ def test_vintage_says_whether_a_time_is_a_download_or_a_file_read():
     assert retrieval_kind("https://openrouter.ai/api/v1/models") == "downloaded from the live endpoint"
     assert retrieval_kind("bundled:litellm/token_prices.csv").startswith("bundled snapshot read")
     assert retrieval_kind("/tmp/export.csv") == "file given with --file read"
+
+
+def test_declines_section_shows_the_reproduced_table_next_to_our_estimate(full, warehouse, full_html):
+    text = section_text(full_html, "decline-factors")
+    rows = full.execute(
+        "select count(*), count(*) filter (where within_1_5x), count(explanation) "
+        "from forecast.published_reproduction where run_id = ?",
+        [warehouse.run_id],
+    ).fetchall()[0]
+    assert rows[0] == 21
+    assert f"{rows[1]} of 21 tiers are within 1.5× of the published factor" in text
+    assert f"{rows[2]} of 21 tiers differ by more than 2×" in text
+    explanation = full.execute(
+        "select explanation from forecast.published_reproduction where run_id = ? and explanation is not null limit 1",
+        [warehouse.run_id],
+    ).fetchall()
+    if explanation:
+        assert explanation[0][0].split(";")[0] in text

@@ -198,7 +198,9 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
             [run_id, as_of, started_at, started_at, json.dumps(prepared.vintage, default=str), message],
         ).fetchall()
         extra = _scenarios_and_claims(con, run_id)
-        extra += _sanity_checks(con, run_id, tables["forecast.values"], installed, tables["forecast.growth_rates"])
+        # The checks read the models' in-memory names (mean), not the stored ones (median).
+        in_memory_values = tables["forecast.values"].rename({v: k for k, v in STORED_NAMES.items()}, strict=False)
+        extra += _sanity_checks(con, run_id, in_memory_values, installed, tables["forecast.growth_rates"])
         con.execute(
             "update forecast.runs set finished_at = ?, message = ? where run_id = ?",
             [dt.datetime.now(dt.UTC).replace(tzinfo=None), "; ".join(filter(None, [message, *extra])) or None, run_id],

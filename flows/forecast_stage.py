@@ -24,7 +24,7 @@ from flows.progress import report
 from flows.stages import StageSummary, data_vintage, run_id_for
 from forecasts.adoption_family import adoption_backtests, adoption_fits, adoption_history, multiplier_rows
 from forecasts.compute_family import compute_growth, compute_jobs
-from forecasts.engine import EngineJob, TargetForecast, merge, run_job, split_job
+from forecasts.engine import EngineJob, TargetForecast, merge, run_job
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
 from forecasts.usage_family import demand_growth, demand_values
 from transforms.adoption import dedupe_models
@@ -36,7 +36,6 @@ from transforms.reasoning_era import infer_pre_reasoning_era
 from transforms.tiers import DEFAULT_TIERS_FILE
 from warehouse.db import fetch_first, insert_frame
 
-SERIES_PER_JOB = 8
 VALUE_COLUMNS = ["target", "series_id", "model", "ds", "mean", "lo_80", "hi_80", "lo_95", "hi_95", "unit"]
 
 
@@ -56,13 +55,18 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date, tiers_path: Path = D
     done = fetch_first(con, "select count(*) from forecast.runs where run_id = ? and status = 'success'", [run_id])
     if done and done[0]:
         return Prepared(as_of, run_id, vintage, reused=True)
+    return Prepared(as_of, run_id, vintage, reused=False, jobs=build_jobs(con, as_of))
+
+
+def build_jobs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[EngineJob]:
+    """The engine families' jobs from the marts (built as of `as_of`), one job per family: its
+    champion is chosen on the family's pooled backtest."""
     index = con.sql("select * from marts.price_index").pl()
     frontier = con.sql("select * from marts.frontier_price").pl()
     installed = con.sql("select * from marts.installed_compute").pl()
     revenue = as_of_frame(con, "vendor_revenue", as_of)
     jobs = [*price_jobs(index, frontier), *compute_jobs(installed, revenue)]
-    batched = [part for job in jobs for part in split_job(job, SERIES_PER_JOB) if part.series]
-    return Prepared(as_of, run_id, vintage, reused=False, jobs=batched)
+    return [job for job in jobs if job.series]
 
 
 def fit_forecasts(
@@ -140,6 +144,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         "forecast.backtests": _concat(
             [b for b in [*(r.backtests for r in merged.values()), adoption_bt] if b.height], how="diagonal_relaxed"
         ),
+        "forecast.backtest_family": _concat([r.family_scores for r in merged.values() if r.family_scores.height]),
         "forecast.fallbacks": pl.concat([r.fallbacks for r in merged.values() if r.fallbacks.height], how="diagonal")
         if any(r.fallbacks.height for r in merged.values())
         else pl.DataFrame(),

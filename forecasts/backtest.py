@@ -20,6 +20,11 @@ Metrics, pooled over windows and lead times 1..H:
 - `coverage_80`, `coverage_95`: share of actuals inside the 80% / 95% intervals.
 - `winkler`: mean Winkler (1972) score of the 95% interval on the scoring scale,
   (u − l) + (2/α)(l − z)₊ + (2/α)(z − u)₊ with α = 0.05: narrow intervals win unless they miss.
+- `wis`: mean weighted interval score (Bracher et al. 2021, PLoS Comput Biol 17(2)) of the
+  median and the 80% and 95% intervals on the scoring scale,
+  [½|z − m| + Σ_k (α_k/2)·IS_{α_k}] / (K + ½) with α = 0.2, 0.05. It is a proper score and a
+  quantile approximation of the CRPS, so it is the score champions are chosen on: it rewards
+  a median close to the outcome and bands that are as narrow as their coverage allows.
 
 A candidate that fails at an origin is replaced there by naive (what production would do)
 and the substitution is returned as a Fallback record; `fell_back` marks its rows.
@@ -59,6 +64,7 @@ ERRORS_SCHEMA: dict[str, pl.DataType] = {
     "covered_80": pl.Boolean(),
     "covered_95": pl.Boolean(),
     "winkler_95": pl.Float64(),
+    "wis": pl.Float64(),
     "fell_back": pl.Boolean(),
 }
 
@@ -69,6 +75,7 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
     "coverage_80": pl.Float64(),
     "coverage_95": pl.Float64(),
     "winkler": pl.Float64(),
+    "wis": pl.Float64(),
     "n_windows": pl.Int64(),
     "n_fallbacks": pl.Int64(),
 }
@@ -92,6 +99,17 @@ def winkler_score(z: np.ndarray, lo: np.ndarray, hi: np.ndarray, alpha: float) -
     below = np.clip(lo - z, 0.0, None)
     above = np.clip(z - hi, 0.0, None)
     return (hi - lo) + (2.0 / alpha) * (below + above)
+
+
+def weighted_interval_score(
+    z: np.ndarray, median: np.ndarray, bounds: dict[int, tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """WIS per point from the median and central intervals {level percent: (lo, hi)}."""
+    total = 0.5 * np.abs(z - median)
+    for level, (lo, hi) in bounds.items():
+        alpha = 1 - level / 100.0
+        total = total + (alpha / 2.0) * winkler_score(z, lo, hi, alpha)
+    return total / (len(bounds) + 0.5)
 
 
 def backtest_errors(
@@ -163,6 +181,7 @@ def summarize_backtest(errors: pl.DataFrame, models: Sequence[str]) -> pl.DataFr
             coverage_80=pl.col("covered_80").cast(pl.Float64).mean(),
             coverage_95=pl.col("covered_95").cast(pl.Float64).mean(),
             winkler=pl.col("winkler_95").mean(),
+            wis=pl.col("wis").mean(),
             n_windows=pl.col("origin").n_unique().cast(pl.Int64),
             n_fallbacks=pl.col("origin").filter(pl.col("fell_back")).n_unique().cast(pl.Int64),
         )
@@ -198,11 +217,15 @@ def _score_window(
     # NaN when the drift benchmark could not be fitted; stored as null so means skip it.
     columns["drift_abs_error"] = np.abs(actual_z - drift_z)
     columns["scale"] = np.full(h, scale)
+    bounds = {}
     for level in BACKTEST_LEVELS:
         lo, hi = _to_scale(columns[f"lo_{level}"], log_scale), _to_scale(columns[f"hi_{level}"], log_scale)
+        bounds[level] = (lo, hi)
         columns[f"covered_{level}"] = (lo <= actual_z) & (actual_z <= hi)
         if level == WINKLER_LEVEL:
             columns["winkler_95"] = winkler_score(actual_z, lo, hi, alpha=1 - level / 100.0)
+    with np.errstate(invalid="ignore"):
+        columns["wis"] = weighted_interval_score(actual_z, mean_z, bounds)
     return pl.DataFrame(columns).with_columns(
         pl.col("ds").cast(pl.Date()), pl.col("lead").cast(pl.Int64()), pl.col("drift_abs_error").fill_nan(None)
     )

@@ -223,4 +223,9 @@ def _scenarios_and_claims(con: duckdb.DuckDBPyConnection, run_id: str) -> list[s
         _insert(con, "forecast.claims", evaluate_claims(con, run_id), run_id)
     except (ValueError, KeyError) as error:
         notes.append(f"claims not evaluated: {error}")
-    return notes
+    from forecasts.price_story import failures, price_story_checks
+
+    checks = price_story_checks(con, run_id)
+    if con.execute("select 1 from duckdb_tables() where schema_name = 'forecast' and table_name = 'checks'").fetchall():
+        _insert(con, "forecast.checks", checks, run_id)
+    return notes + failures(checks)

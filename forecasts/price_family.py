@@ -8,6 +8,7 @@ import polars as pl
 from forecasts.decline import frontier_decline
 from forecasts.engine import EngineJob
 from forecasts.price_decline import forecast_price_index
+from forecasts.price_story import pooled_decline_rows
 
 PRICE_HORIZON_MONTHS = 24
 # Twelve rolling origins one month apart, each scored at 6, 12 and 24 months ahead (the
@@ -89,7 +90,9 @@ def decline_rows(index: pl.DataFrame, scored: pl.DataFrame, tiers: pl.DataFrame)
             }
         )
     frontier = pl.DataFrame(rows, schema=trend.declines.schema) if rows else trend.declines.head(0)
-    return pl.concat([frontier, trend.declines]).sort("tier_id", "method"), skipped
+    pooled = pooled_decline_rows(index) if index.height else trend.declines.head(0)
+    parts = [frontier, trend.declines, pooled.select(trend.declines.columns).cast(trend.declines.schema)]
+    return pl.concat([part for part in parts if part.height] or [frontier]).sort("tier_id", "method"), skipped
 
 
 def sensitivity_rows(variants: dict[str, pl.DataFrame], tiers: pl.DataFrame) -> pl.DataFrame:

@@ -27,7 +27,7 @@ from warehouse.settings import Settings
 from warehouse.sqlfiles import read_sql
 
 # Bump when a change to models or transforms should make identical data give a new run.
-METHOD_VERSION = "2"
+METHOD_VERSION = "3"
 ALL_FORMATS = ("html", "pdf", "xlsx", "csv", "parquet")
 
 

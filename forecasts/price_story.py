@@ -91,12 +91,13 @@ def implied_annual_factors(values: pl.DataFrame, index: pl.DataFrame) -> dict[st
 
 def price_story_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     rows = []
-    rates = con.execute(
+    rates = con.sql(
         "select factor_per_year, ci90_low, ci90_high from forecast.decline_rates where run_id = ? and method = ?",
-        [run_id, POOLED_METHOD],
+        params=[run_id, POOLED_METHOD],
     ).pl()
-    values = con.execute(
-        "select series_id, model, ds, mean from forecast.values where run_id = ? and target = 'price_index'", [run_id]
+    values = con.sql(
+        "select series_id, model, ds, mean from forecast.values where run_id = ? and target = 'price_index'",
+        params=[run_id],
     ).pl()
     index = con.sql("select tier_id, month, cheapest_blended_usd_per_mtok from marts.price_index").pl()
     implied = implied_annual_factors(values, index) if values.height else {}

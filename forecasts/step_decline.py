@@ -19,6 +19,12 @@ data up to the forecast origin:
    equals the tier's rate). Simulated paths start at the last observed value, each with its
    own rate drawn from the tier's posterior, so the band widens with the rate's uncertainty
    and with the timing and size of steps.
+4. Dispersion. Independent Poisson steps of the sizes seen between lows overstate how far a
+   cheapest price wanders over a year (a deep cut is usually followed by a pause). The
+   compound-Poisson variance is therefore scaled by c, the family's observed variance of
+   twelve-month log changes over the modelled one (method of moments over every tier's
+   overlapping twelve-month changes up to the origin; c bounded to [0.05, 4]), by making steps
+   c times as large and 1/c times as frequent, which keeps the expected decline.
 
 The point forecast is the simulated median; intervals are simulated quantiles. Simulation
 is seeded, so a fit on the same data always gives the same forecast.
@@ -40,6 +46,8 @@ from forecasts.base import DEFAULT_LEVELS, Freq, future_periods, months_per_peri
 MIN_LOWS = 3
 PSEUDO_EXPOSURE_MONTHS = 12.0
 SHAPE_BOUNDS = (0.5, 5.0)
+DISPERSION_BOUNDS = (0.05, 4.0)
+DISPERSION_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,28 @@ def pool_rates(target: TierRate, peers: list[TierRate]) -> PooledRate:
     return PooledRate(rate, math.sqrt(max(variance, 0.0)), mu, math.sqrt(tau2), len(rated), own)
 
 
+def dispersion_factor(
+    log_series: list[np.ndarray], rates: list[float], steps_per_month: float, shape: float, freq: Freq
+) -> float:
+    """Observed over modelled variance of twelve-month log changes, pooled over the family.
+
+    Modelled: a compound Poisson decline at rate b per year with λ steps a month and gamma
+    drops of shape k has variance b² (1 + 1/k) / (12 λ) over twelve months. Observed: the
+    variance of each series' overlapping twelve-month log changes. 1 when no series is long
+    enough to compare."""
+    lag = DISPERSION_MONTHS // months_per_period(freq)
+    observed, modelled = 0.0, 0.0
+    for z, rate in zip(log_series, rates, strict=True):
+        if len(z) < lag + 3 or steps_per_month <= 0:
+            continue
+        changes = z[lag:] - z[:-lag]
+        observed += float(np.var(changes, ddof=1))
+        modelled += rate**2 * (1 + 1 / shape) / (12 * steps_per_month)
+    if modelled <= 0:
+        return 1.0
+    return float(np.clip(observed / modelled, *DISPERSION_BOUNDS))
+
+
 def gamma_shape(drops: list[float]) -> float:
     """Method-of-moments gamma shape of the log drops, bounded; 1 (exponential) when too few."""
     positive = np.asarray([d for d in drops if d > 0])
@@ -134,6 +164,7 @@ class StepFit:
     pooled: PooledRate
     steps_per_month: float
     shape: float
+    dispersion: float  # variance factor applied to the step noise
     last_log: float
     last_ds: dt.date
 
@@ -158,6 +189,7 @@ class StepDecline:
         days, y = prepare_history(history, self.freq, minimum=3)
         own = tier_rate(days, y)
         peers = [own]
+        log_series = [np.log(y)]
         for frame in self.peers.values():
             known = frame.filter(pl.col("ds") <= days[-1]).sort("ds")
             if known.height < 3 or known["ds"].to_list() == days:
@@ -165,6 +197,7 @@ class StepDecline:
             peer_y = known["y"].cast(pl.Float64).to_numpy()
             if np.all(peer_y > 0):
                 peers.append(tier_rate(known["ds"].to_list(), peer_y))
+                log_series.append(np.log(peer_y))
         pooled = pool_rates(own, peers)
         exposure = sum(p.months for p in peers)
         steps = sum(max(p.n_lows - 1, 0) for p in peers)
@@ -174,7 +207,10 @@ class StepDecline:
         if steps_per_month <= 0:
             raise ValueError("no new lows in the family: no steps to model")
         drops = [d for p in peers for d in p.drops]
-        self.fitted = StepFit(pooled, steps_per_month, gamma_shape(drops), float(math.log(y[-1])), days[-1])
+        shape = gamma_shape(drops)
+        rates = [p.rate_per_year if p.rate_per_year is not None else pooled.common_rate for p in peers]
+        dispersion = dispersion_factor(log_series, rates, family_lambda or steps_per_month, shape, self.freq)
+        self.fitted = StepFit(pooled, steps_per_month, shape, dispersion, float(math.log(y[-1])), days[-1])
         return self
 
     def simulate(self, h: int) -> np.ndarray:
@@ -182,7 +218,9 @@ class StepDecline:
         fit = self._require_fit()
         rng = np.random.default_rng(self.seed)
         months = months_per_period(self.freq)
-        lam = fit.steps_per_month * months  # steps per period
+        # Dispersion c < 1: steps c times as large arriving 1/c times as often keep the expected
+        # decline and scale the compound-Poisson variance by c.
+        lam = fit.steps_per_month * months / fit.dispersion  # steps per period
         rates = rng.normal(fit.pooled.rate_per_year, fit.pooled.sd, size=self.draws)
         mean_drop = rates / 12.0 * months / lam  # log drop per step, signed (a negative rate is a rise)
         counts = rng.poisson(lam, size=(self.draws, h))

@@ -68,14 +68,24 @@ def test_step_decline_continues_from_the_last_value_and_declines_at_the_pooled_r
     model = StepDecline(peers={"peer": peer}).fit(history)
     forecast = model.predict(24)
     last = history["y"][-1]
-    # A step a quarter on average: the first month most likely holds today's price.
-    assert forecast["mean"][0] == pytest.approx(last)
     rate = model.fitted.pooled.rate_per_year
+    # The first month continues from today's price: at most one month of the rate below it.
+    assert last * math.exp(-rate / 12) * 0.999 <= forecast["mean"][0] <= last
     assert rate == pytest.approx(4 * math.log(2), rel=0.05)  # halving each quarter
     # The median after two years is within a factor 2 of the rate's path from today.
     assert 0.5 < forecast["mean"][-1] / (last * math.exp(-2 * rate)) < 2
     assert (forecast["lo_95"] <= forecast["lo_80"]).all() and (forecast["hi_80"] <= forecast["hi_95"]).all()
-    assert forecast["hi_95"][0] >= last
+    assert forecast["lo_95"][0] <= forecast["mean"][0] <= forecast["hi_95"][0]
+
+
+def test_dispersion_matches_observed_twelve_month_changes():
+    from forecasts.step_decline import dispersion_factor
+
+    # Perfectly regular halving every quarter: twelve-month changes never vary, so the step
+    # noise is shrunk to the lower bound; with no series long enough the factor is 1.
+    z = np.log(_halving_series(months=30)["y"].to_numpy())
+    assert dispersion_factor([z], [4 * math.log(2)], 1 / 3, 1.0, "month") == pytest.approx(0.05)
+    assert dispersion_factor([z[:10]], [1.0], 1 / 3, 1.0, "month") == 1.0
 
 
 def test_step_decline_is_deterministic_and_ignores_peer_data_after_the_origin():

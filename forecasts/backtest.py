@@ -81,11 +81,15 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def training_lengths(n: int, horizon: int, windows: int, step: int = 1, min_train: int = 6) -> list[int]:
-    """Training-set sizes of the rolling origins, latest origin first."""
+def training_lengths(
+    n: int, horizon: int, windows: int, step: int = 1, min_train: int = 6, min_lead: int | None = None
+) -> list[int]:
+    """Training-set sizes of the rolling origins, latest origin first. With `min_lead`, the
+    latest origin needs only `min_lead` periods after it (later leads are scored where observed)."""
     if horizon < 1 or windows < 0 or step < 1:
         raise ValueError("horizon and step must be at least 1, windows at least 0")
-    lengths = [n - horizon - k * step for k in range(windows)]
+    reach = horizon if min_lead is None else min(min_lead, horizon)
+    lengths = [n - reach - k * step for k in range(windows)]
     return [length for length in lengths if length >= min_train]
 
 
@@ -122,10 +126,13 @@ def backtest_errors(
     min_train: int = 6,
     freq: Freq = "month",
     series_id: str | None = None,
+    min_lead: int | None = None,
 ) -> tuple[pl.DataFrame, list[Fallback]]:
     """One row per candidate, window and lead time, with its forecast and per-point scores.
 
     `candidates` are prototypes: each window fits a fresh deep copy, so they stay unfitted.
+    With `min_lead`, origins closer to the end than `horizon` are kept and scored on the leads
+    already observed (at least `min_lead`), so short series still contribute short leads.
     """
     if min_train < 3:
         raise ValueError("min_train must be at least 3 (the drift benchmark needs two differences)")
@@ -135,15 +142,17 @@ def backtest_errors(
     z = np.log(y) if log_scale else y
     parts: list[pl.DataFrame] = []
     fallbacks: list[Fallback] = []
-    for length in training_lengths(len(y), horizon, windows, step, min_train):
+    for length in training_lengths(len(y), horizon, windows, step, min_train, min_lead):
         train = ordered.head(length)
         actual = y[length : length + horizon]
+        observed = len(actual)
         origin = days[length - 1]
         scale = naive_scale(z[:length])
         benchmark = DriftRandomWalk(freq=freq)
         drift_z = np.full(horizon, np.nan)  # no benchmark (e.g. non-positive values): mase_vs_drift is null
         if try_fit(benchmark, train, horizon) is None:
-            drift_z = _to_scale(benchmark.predict(horizon)["mean"].to_numpy(), log_scale)
+            drift_z = _to_scale(benchmark.predict(horizon)["mean"].to_numpy(), log_scale)[:observed]
+        drift_z = drift_z[:observed]
         for prototype in candidates:
             model, fallback = fit_with_fallback(
                 [copy.deepcopy(prototype)],
@@ -155,7 +164,7 @@ def backtest_errors(
             )
             if fallback is not None:
                 fallbacks.append(fallback)
-            forecast = model.predict(horizon, BACKTEST_LEVELS)
+            forecast = model.predict(horizon, BACKTEST_LEVELS).head(observed)
             parts.append(
                 _score_window(forecast, actual, drift_z, scale, log_scale).with_columns(
                     series_id=pl.lit(series_id, pl.String()),

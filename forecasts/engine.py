@@ -31,6 +31,7 @@ class EngineJob:
     backtest_windows: int = 6
     backtest_horizon: int = 6
     min_train: int = 6
+    backtest_step: int = 1  # periods between rolling origins
     # How far below nominal the 80% coverage may fall before a model is disqualified; short
     # quarterly series have few backtest points, so their coverage estimate is noisier.
     coverage_tolerance: float = 0.15
@@ -58,6 +59,7 @@ def run_job(job: EngineJob) -> TargetForecast:
         backtest_windows=job.backtest_windows,
         score_leads=job.score_leads or REPORT_LEADS[job.freq],
         min_train=job.min_train,
+        backtest_step=job.backtest_step,
         freq=job.freq,
         candidates=job.candidates,
         rule=SelectionRule(coverage_tolerance=job.coverage_tolerance),

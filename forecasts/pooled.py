@@ -113,6 +113,7 @@ def forecast_family(
     backtest_windows: int,
     score_leads: Sequence[int],
     min_train: int = 6,
+    backtest_step: int = 1,
     freq: Freq = "month",
     candidates: Sequence[str] | None = None,
     rule: SelectionRule | None = None,
@@ -134,8 +135,10 @@ def forecast_family(
                 horizon=backtest_horizon,
                 windows=backtest_windows,
                 min_train=min_train,
+                step=backtest_step,
                 freq=freq,
                 series_id=series_id,
+                min_lead=min(leads),
             )
         except (ModelFitError, ValueError) as exc:
             skipped[series_id] = str(exc)

@@ -11,9 +11,11 @@ from forecasts.price_decline import forecast_price_index
 from forecasts.price_story import pooled_decline_rows
 
 PRICE_HORIZON_MONTHS = 24
-# Twelve rolling origins one month apart, each scored at 6, 12 and 24 months ahead (the
-# horizons the report shows), pooled over the family's series.
+# Twelve rolling origins two months apart (the latest six months before the end, the earliest
+# 28), each scored at 6, 12 and 24 months ahead where already observed (the horizons the report
+# shows), pooled over the family's series.
 PRICE_BACKTEST_WINDOWS = 12
+PRICE_BACKTEST_STEP = 2
 PRICE_SCORE_LEADS = (6, 12, 24)
 # ets_damped is left out for prices: its forecast starts from a smoothed level, which on a
 # step-shaped index lags each step instead of continuing from the last observation.
@@ -50,6 +52,7 @@ def price_jobs(index: pl.DataFrame, frontier: pl.DataFrame) -> list[EngineJob]:
             _series(index, "tier_id", "month", "cheapest_blended_usd_per_mtok"),
             backtest_windows=PRICE_BACKTEST_WINDOWS,
             backtest_horizon=PRICE_HORIZON_MONTHS,
+            backtest_step=PRICE_BACKTEST_STEP,
             score_leads=PRICE_SCORE_LEADS,
             candidates=PRICE_CANDIDATES,
         ),
@@ -61,6 +64,7 @@ def price_jobs(index: pl.DataFrame, frontier: pl.DataFrame) -> list[EngineJob]:
             _series(frontier, "benchmark", "month", "blended_usd_per_mtok"),
             backtest_windows=PRICE_BACKTEST_WINDOWS,
             backtest_horizon=PRICE_HORIZON_MONTHS,
+            backtest_step=PRICE_BACKTEST_STEP,
             score_leads=PRICE_SCORE_LEADS,
             # The frontier price is the most capable model's, not a running low: no step model.
             candidates=("naive", "drift_rw", "loglinear_hac"),

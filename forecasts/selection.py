@@ -17,8 +17,8 @@ Rule, in order:
    it would hand the series to a far less accurate model. Overconfident intervals are the
    failure that misleads a reader; over-wide ones already cost in the Winkler score.
    `reject_over_coverage=True` makes the band two-sided (|coverage − 0.80| ≤ tolerance).
-4. No calibrated model: the lowest 95% Winkler score wins (it trades width against misses),
-   ties again to the simpler model.
+4. No calibrated model: the lowest score wins when the metric is WIS (it already trades width
+   against misses); with MASE, the lowest 95% Winkler score. Ties again to the simpler model.
 The default model may itself fail on the full history; the runner then falls back to
 naive and records it.
 """
@@ -80,9 +80,12 @@ def choose_champion(summary: pl.DataFrame, rule: SelectionRule | None = None) ->
             f"{windows} windows{note}"
         )
         return champion, reason
-    champion, best = _simplest_near_best(eligible, "winkler", rule.tie_tolerance)
+    # WIS already weighs interval width against misses; MASE does not, so it falls back to Winkler.
+    fallback_metric = metric if metric == "wis" else "winkler"
+    fallback_label = label if metric == "wis" else "95% Winkler score"
+    champion, best = _simplest_near_best(eligible, fallback_metric, rule.tie_tolerance)
     reason = (
-        f"no model's 80% coverage is {band}; lowest 95% Winkler score ({best:.3f}), ties within "
+        f"no model's 80% coverage is {band}; lowest {fallback_label} ({best:.3f}), ties within "
         f"{rule.tie_tolerance:.0%} → simpler model; {windows} windows{note}"
     )
     return champion, reason

@@ -75,12 +75,22 @@ def test_models_that_fell_back_in_a_window_are_not_eligible():
     assert "excluded" in reason and "ets_damped" in reason
 
 
-def test_without_a_calibrated_model_the_lowest_winkler_score_wins():
+def test_without_a_calibrated_model_the_lowest_winkler_score_wins_under_mase():
     champion, reason = choose_champion(
-        _summary({"naive": (1.0, 0.30, 9.0), "drift_rw": (0.6, 0.50, 4.0), "loglinear_hac": (0.4, 0.20, 6.0)})
+        _summary({"naive": (1.0, 0.30, 9.0), "drift_rw": (0.6, 0.50, 4.0), "loglinear_hac": (0.4, 0.20, 6.0)}),
+        SelectionRule(metric="mase"),
     )
     assert champion == "drift_rw"
     assert reason.startswith("no model's 80% coverage is at least 0.65; lowest 95% Winkler")
+
+
+def test_without_a_calibrated_model_the_lowest_wis_wins():
+    # WIS already charges for misses, so it decides alone (loglinear 0.4 beats drift 0.6).
+    champion, reason = choose_champion(
+        _summary({"naive": (1.0, 0.30, 9.0), "drift_rw": (0.6, 0.50, 4.0), "loglinear_hac": (0.4, 0.20, 6.0)})
+    )
+    assert champion == "loglinear_hac"
+    assert reason.startswith("no model's 80% coverage is at least 0.65; lowest WIS (log scale) (0.400)")
 
 
 def test_too_few_windows_uses_the_stated_default_rule():

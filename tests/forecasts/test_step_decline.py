@@ -123,7 +123,8 @@ def test_family_champion_is_chosen_on_pooled_scores():
         series,
         12,
         backtest_horizon=12,
-        backtest_windows=6,
+        backtest_windows=8,
+        backtest_step=2,
         score_leads=(6, 12),
         candidates=("naive", "drift_rw", "step_decline"),
     )

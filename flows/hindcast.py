@@ -102,7 +102,7 @@ def benchmark_values(histories: pl.DataFrame, horizon_by_target: dict[str, int])
             continue
         for alias, model_type in BENCHMARKS.items():
             try:
-                model = model_type(freq=freq).fit(history.select("ds", "y").sort("ds"))  # type: ignore[arg-type]
+                model = model_type(freq=freq).fit(history.select("ds", "y").sort("ds"))
             except (ValueError, ModelFitError):
                 continue
             parts.append(
@@ -240,7 +240,7 @@ def score_table_rows(scores: pl.DataFrame) -> list[tuple[str, ...]]:
     def cell(value: float | None, pattern: str) -> str:
         return "—" if value is None else format(value, pattern)
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     champion = scores.filter(pl.col("method") == "champion").sort("target", "lead")
     for row in champion.iter_rows(named=True):
         leads = REPORT_LEADS.get(row["target"], QUARTER_LEADS)

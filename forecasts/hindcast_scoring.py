@@ -42,7 +42,7 @@ def as_of_dates(start: dt.date, end: dt.date, every: str) -> list[dt.date]:
         raise ValueError(f"--every must be month or quarter, not {every!r}")
     if end < start:
         raise ValueError(f"--to {end} is before --from {start}")
-    dates = []
+    dates: list[dt.date] = []
     index = start.year * 12 + start.month - 1
     if step == 3:
         index += (2 - index % 3) % 3  # the quarter's last month

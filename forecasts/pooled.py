@@ -100,9 +100,9 @@ def family_scores(errors: pl.DataFrame, leads: Sequence[int]) -> pl.DataFrame:
     return (
         frame.with_columns(is_champion=pl.lit(False), champion_reason=pl.lit(None, pl.String()))
         .select(list(FAMILY_SCHEMA))
-        .cast(FAMILY_SCHEMA)
+        .cast(FAMILY_SCHEMA)  # type: ignore[arg-type]
         .sort("model", "lead")
-    )  # type: ignore[arg-type]
+    )
 
 
 def forecast_family(

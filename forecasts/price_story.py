@@ -3,7 +3,8 @@ on the step-decline model's pooled tier rates, and a check on every run says whe
 
 `pooled_decline_rows` writes the rate the step model uses per tier into forecast.decline_rates
 (method `step_decline_pooled`), so the report's headline and claim C01 read the same numbers
-the price forecast is built from. `price_story_checks` compares, per run:
+the price forecast is built from when the step model is the champion; when another model wins,
+the first check below says whether its forecast still agrees with the headline. `price_story_checks` compares, per run:
 - price_forecast_matches_headline: the median over tiers of the forecast's implied decline
   over its first twelve months (last observed index value / forecast median twelve months on)
   must lie inside the headline's typical 90% CI (medians of the tiers' bounds);

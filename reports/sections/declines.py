@@ -18,7 +18,7 @@ POOLED_METHOD = "step_decline_pooled"
 METHOD_LABELS = {
     PUBLISHED_METHOD: "new price lows among qualifying models (published method)",
     INDEX_METHOD: "log-linear trend of the monthly price index (HAC)",
-    POOLED_METHOD: "new lows of the monthly index, tiers pooled (the rates the price forecast uses)",
+    POOLED_METHOD: "new lows of the monthly index, tiers pooled (the step-decline price model's rates)",
 }
 
 

@@ -9,5 +9,7 @@ select s.*, (select min(as_of) from forecast.hindcast_runs r where r.hindcast_id
     (select max(as_of) from forecast.hindcast_runs r where r.hindcast_id = s.hindcast_id) as last_as_of
 from forecast.hindcast_scores as s
 join latest_hindcast using (hindcast_id)
-where s.lead in (0, 2, 4, 6, 8, 12, 24)
+where s.lead = 0
+    or (s.target in ('price_index', 'frontier_price') and s.lead in (6, 12, 24))
+    or (s.target not in ('price_index', 'frontier_price') and s.lead in (2, 4, 8))
 order by s.target, s.method, s.lead

@@ -90,10 +90,6 @@ def build(ctx: ReportContext) -> Section:
     scores = ctx.frame("hindcast_scores")
     section.data["hindcast"] = hindcast_rows(scores)
     section.data["hindcast_points"] = ctx.frame("hindcast_points").to_dicts()
-    if scores.height == 0:
-        section.note(
-            "hindcast", "no hindcast has been run yet (`infercast hindcast`); forecast.hindcast_scores is empty"
-        )
     backtests = ctx.frame("backtests", ctx.run_id)
     section.data["backtests"] = backtest_rows(backtests)
     if backtests.height == 0:

@@ -71,10 +71,10 @@ def test_report_is_self_contained(full_html):
     assert "http://" not in outside_svg and 'src="http' not in outside_svg
 
 
-def test_decline_headline_is_the_published_method_across_tiers(full, warehouse, summary):
+def test_decline_headline_is_the_pooled_step_rate_across_tiers(full, warehouse, summary):
     rows = full.execute(
         "select factor_per_year, ci90_low, ci90_high, n from forecast.decline_rates "
-        "where run_id = ? and method = 'frontier_lows_ols' order by factor_per_year",
+        "where run_id = ? and method = 'step_decline_pooled' order by factor_per_year",
         [warehouse.run_id],
     ).fetchall()
     median = statistics.median(r[0] for r in rows)

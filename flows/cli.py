@@ -533,6 +533,42 @@ def forecast(
 
 
 @app.command()
+def hindcast(
+    start: Annotated[str, typer.Option("--from", help="First as-of date (YYYY-MM-DD).")] = "2023-03-31",
+    end: Annotated[str, typer.Option("--to", help="Last as-of date (YYYY-MM-DD).")] = "2025-12-31",
+    every: Annotated[str, typer.Option("--every", help="quarter or month.")] = "quarter",
+    home: HomeOption = None,
+    lock_timeout: LockTimeoutOption = 600.0,
+) -> None:
+    """Forecast as of past dates from what was known then and score them against what happened."""
+    from flows.hindcast import SCORE_HEADERS, score_table_rows
+    from flows.hindcast import hindcast as run
+    from forecasts.hindcast_scoring import as_of_dates
+    from warehouse.lock import LockTimeout, WriterLock
+    from warehouse.publish import publish
+
+    try:
+        dates = as_of_dates(_parse_date(start), _parse_date(end), every)
+    except ValueError as error:
+        raise _fail(str(error), code=2) from error
+    settings = _settings(home)
+    try:
+        with WriterLock(settings.lock_path, timeout_s=lock_timeout), console.status("hindcasting…"):
+            result = run(settings, dates)
+            publish(settings)
+    except LockTimeout as error:
+        raise _fail(str(error)) from error
+    table = Table(title=f"{result.hindcast_id}: {len(dates)} as-of dates, {result.points.height} points")
+    for header in SCORE_HEADERS:
+        table.add_column(header)
+    for row in score_table_rows(result.scores):
+        table.add_row(*row)
+    console.print(table)
+    for note in result.notes:
+        errors.print(f"[yellow]warning:[/] {note}", highlight=False)
+
+
+@app.command()
 def report(
     output_format: Annotated[
         str,

@@ -40,7 +40,6 @@ from transforms.tiers import DEFAULT_TIERS_FILE
 from warehouse.db import fetch_first, insert_frame
 from warehouse.freshness import data_gap_notes
 
-SERIES_PER_JOB = 8
 VALUE_COLUMNS = ["target", "series_id", "model", "ds", "mean", "lo_80", "hi_80", "lo_95", "hi_95", "unit"]
 # The model contract calls the point forecast `mean`; on the original scale it is the median
 # (the models forecast logs), so the warehouse stores it as `median` (migration 015).
@@ -63,13 +62,18 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date, tiers_path: Path = D
     done = fetch_first(con, "select count(*) from forecast.runs where run_id = ? and status = 'success'", [run_id])
     if done and done[0]:
         return Prepared(as_of, run_id, vintage, reused=True)
+    return Prepared(as_of, run_id, vintage, reused=False, jobs=build_jobs(con, as_of))
+
+
+def build_jobs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[EngineJob]:
+    """The engine families' jobs from the marts (built as of `as_of`), one job per family: its
+    champion is chosen on the family's pooled backtest."""
     index = con.sql("select * from marts.price_index").pl()
     frontier = con.sql("select * from marts.frontier_price").pl()
     installed = con.sql("select * from marts.installed_compute").pl()
     revenue = as_of_frame(con, "vendor_revenue", as_of)
     jobs = [*price_jobs(index, frontier), *compute_jobs(installed, revenue)]
-    batched = [part for job in jobs for part in split_job(job, SERIES_PER_JOB) if part.series]
-    return Prepared(as_of, run_id, vintage, reused=False, jobs=batched)
+    return [job for job in jobs if job.series]
 
 
 def fit_forecasts(
@@ -167,6 +171,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         "forecast.backtests": _concat(
             [b for b in [*(r.backtests for r in merged.values()), adoption_bt] if b.height], how="diagonal_relaxed"
         ),
+        "forecast.backtest_family": _concat([r.family_scores for r in merged.values() if r.family_scores.height]),
         "forecast.fallbacks": pl.concat([r.fallbacks for r in merged.values() if r.fallbacks.height], how="diagonal")
         if any(r.fallbacks.height for r in merged.values())
         else pl.DataFrame(),
@@ -287,4 +292,9 @@ def _scenarios_and_claims(con: duckdb.DuckDBPyConnection, run_id: str) -> list[s
         _insert(con, "forecast.claims", evaluate_claims(con, run_id), run_id)
     except (ValueError, KeyError) as error:
         notes.append(f"claims not evaluated: {error}")
-    return notes
+    from forecasts.price_story import failures, price_story_checks
+
+    checks = price_story_checks(con, run_id)
+    if con.execute("select 1 from duckdb_tables() where schema_name = 'forecast' and table_name = 'checks'").fetchall():
+        _insert(con, "forecast.checks", checks, run_id)
+    return notes + failures(checks)

@@ -20,6 +20,11 @@ Metrics, pooled over windows and lead times 1..H:
 - `coverage_80`, `coverage_95`: share of actuals inside the 80% / 95% intervals.
 - `winkler`: mean Winkler (1972) score of the 95% interval on the scoring scale,
   (u − l) + (2/α)(l − z)₊ + (2/α)(z − u)₊ with α = 0.05: narrow intervals win unless they miss.
+- `wis`: mean weighted interval score (Bracher et al. 2021, PLoS Comput Biol 17(2)) of the
+  median and the 80% and 95% intervals on the scoring scale,
+  [½|z − m| + Σ_k (α_k/2)·IS_{α_k}] / (K + ½) with α = 0.2, 0.05. It is a proper score and a
+  quantile approximation of the CRPS, so it is the score champions are chosen on: it rewards
+  a median close to the outcome and bands that are as narrow as their coverage allows.
 
 A candidate that fails at an origin is replaced there by naive (what production would do)
 and the substitution is returned as a Fallback record; `fell_back` marks its rows.
@@ -59,6 +64,7 @@ ERRORS_SCHEMA: dict[str, pl.DataType] = {
     "covered_80": pl.Boolean(),
     "covered_95": pl.Boolean(),
     "winkler_95": pl.Float64(),
+    "wis": pl.Float64(),
     "fell_back": pl.Boolean(),
 }
 
@@ -69,16 +75,21 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
     "coverage_80": pl.Float64(),
     "coverage_95": pl.Float64(),
     "winkler": pl.Float64(),
+    "wis": pl.Float64(),
     "n_windows": pl.Int64(),
     "n_fallbacks": pl.Int64(),
 }
 
 
-def training_lengths(n: int, horizon: int, windows: int, step: int = 1, min_train: int = 6) -> list[int]:
-    """Training-set sizes of the rolling origins, latest origin first."""
+def training_lengths(
+    n: int, horizon: int, windows: int, step: int = 1, min_train: int = 6, min_lead: int | None = None
+) -> list[int]:
+    """Training-set sizes of the rolling origins, latest origin first. With `min_lead`, the
+    latest origin needs only `min_lead` periods after it (later leads are scored where observed)."""
     if horizon < 1 or windows < 0 or step < 1:
         raise ValueError("horizon and step must be at least 1, windows at least 0")
-    lengths = [n - horizon - k * step for k in range(windows)]
+    reach = horizon if min_lead is None else min(min_lead, horizon)
+    lengths = [n - reach - k * step for k in range(windows)]
     return [length for length in lengths if length >= min_train]
 
 
@@ -94,6 +105,17 @@ def winkler_score(z: np.ndarray, lo: np.ndarray, hi: np.ndarray, alpha: float) -
     return (hi - lo) + (2.0 / alpha) * (below + above)
 
 
+def weighted_interval_score(
+    z: np.ndarray, median: np.ndarray, bounds: dict[int, tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
+    """WIS per point from the median and central intervals {level percent: (lo, hi)}."""
+    total = 0.5 * np.abs(z - median)
+    for level, (lo, hi) in bounds.items():
+        alpha = 1 - level / 100.0
+        total = total + (alpha / 2.0) * winkler_score(z, lo, hi, alpha)
+    return total / (len(bounds) + 0.5)
+
+
 def backtest_errors(
     history: pl.DataFrame,
     candidates: Sequence[ForecastModel],
@@ -104,10 +126,13 @@ def backtest_errors(
     min_train: int = 6,
     freq: Freq = "month",
     series_id: str | None = None,
+    min_lead: int | None = None,
 ) -> tuple[pl.DataFrame, list[Fallback]]:
     """One row per candidate, window and lead time, with its forecast and per-point scores.
 
     `candidates` are prototypes: each window fits a fresh deep copy, so they stay unfitted.
+    With `min_lead`, origins closer to the end than `horizon` are kept and scored on the leads
+    already observed (at least `min_lead`), so short series still contribute short leads.
     """
     if min_train < 3:
         raise ValueError("min_train must be at least 3 (the drift benchmark needs two differences)")
@@ -117,15 +142,17 @@ def backtest_errors(
     z = np.log(y) if log_scale else y
     parts: list[pl.DataFrame] = []
     fallbacks: list[Fallback] = []
-    for length in training_lengths(len(y), horizon, windows, step, min_train):
+    for length in training_lengths(len(y), horizon, windows, step, min_train, min_lead):
         train = ordered.head(length)
         actual = y[length : length + horizon]
+        observed = len(actual)
         origin = days[length - 1]
         scale = naive_scale(z[:length])
         benchmark = DriftRandomWalk(freq=freq)
         drift_z = np.full(horizon, np.nan)  # no benchmark (e.g. non-positive values): mase_vs_drift is null
         if try_fit(benchmark, train, horizon) is None:
-            drift_z = _to_scale(benchmark.predict(horizon)["mean"].to_numpy(), log_scale)
+            drift_z = _to_scale(benchmark.predict(horizon)["mean"].to_numpy(), log_scale)[:observed]
+        drift_z = drift_z[:observed]
         for prototype in candidates:
             model, fallback = fit_with_fallback(
                 [copy.deepcopy(prototype)],
@@ -137,7 +164,7 @@ def backtest_errors(
             )
             if fallback is not None:
                 fallbacks.append(fallback)
-            forecast = model.predict(horizon, BACKTEST_LEVELS)
+            forecast = model.predict(horizon, BACKTEST_LEVELS).head(observed)
             parts.append(
                 _score_window(forecast, actual, drift_z, scale, log_scale).with_columns(
                     series_id=pl.lit(series_id, pl.String()),
@@ -163,6 +190,7 @@ def summarize_backtest(errors: pl.DataFrame, models: Sequence[str]) -> pl.DataFr
             coverage_80=pl.col("covered_80").cast(pl.Float64).mean(),
             coverage_95=pl.col("covered_95").cast(pl.Float64).mean(),
             winkler=pl.col("winkler_95").mean(),
+            wis=pl.col("wis").mean(),
             n_windows=pl.col("origin").n_unique().cast(pl.Int64),
             n_fallbacks=pl.col("origin").filter(pl.col("fell_back")).n_unique().cast(pl.Int64),
         )
@@ -198,11 +226,15 @@ def _score_window(
     # NaN when the drift benchmark could not be fitted; stored as null so means skip it.
     columns["drift_abs_error"] = np.abs(actual_z - drift_z)
     columns["scale"] = np.full(h, scale)
+    bounds = {}
     for level in BACKTEST_LEVELS:
         lo, hi = _to_scale(columns[f"lo_{level}"], log_scale), _to_scale(columns[f"hi_{level}"], log_scale)
+        bounds[level] = (lo, hi)
         columns[f"covered_{level}"] = (lo <= actual_z) & (actual_z <= hi)
         if level == WINKLER_LEVEL:
             columns["winkler_95"] = winkler_score(actual_z, lo, hi, alpha=1 - level / 100.0)
+    with np.errstate(invalid="ignore"):
+        columns["wis"] = weighted_interval_score(actual_z, mean_z, bounds)
     return pl.DataFrame(columns).with_columns(
         pl.col("ds").cast(pl.Date()), pl.col("lead").cast(pl.Int64()), pl.col("drift_abs_error").fill_nan(None)
     )

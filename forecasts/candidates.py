@@ -13,18 +13,22 @@ from forecasts.drift import DriftRandomWalk
 from forecasts.ets import DampedTrendETS
 from forecasts.loglinear import LogLinearTrend
 from forecasts.naive import Naive
+from forecasts.step_decline import StepDecline
 
 CANDIDATES: dict[str, Callable[[Freq], ForecastModel]] = {
     "naive": lambda freq: Naive(freq=freq),
     "drift_rw": lambda freq: DriftRandomWalk(freq=freq),
     "loglinear_hac": lambda freq: LogLinearTrend(freq=freq),
     "ets_damped": lambda freq: DampedTrendETS(freq=freq),
+    # Needs its family's other series as `peers` (forecasts.pooled sets them); prices only.
+    "step_decline": lambda freq: StepDecline(freq=freq),
 }
+DEFAULT_CANDIDATES = ("naive", "drift_rw", "loglinear_hac", "ets_damped")
 
 
 def make_candidates(freq: Freq = "month", aliases: Sequence[str] | None = None) -> list[ForecastModel]:
     """Fresh, unfitted candidates with default hyperparameters, in complexity order."""
-    chosen = list(CANDIDATES) if aliases is None else list(aliases)
+    chosen = list(DEFAULT_CANDIDATES) if aliases is None else list(aliases)
     unknown = [alias for alias in chosen if alias not in CANDIDATES]
     if unknown:
         raise ValueError(f"unknown candidate models: {unknown}; known: {list(CANDIDATES)}")

@@ -37,6 +37,7 @@ class TrendFit:
     n: int
     start: dt.date
     end: dt.date
+    last_log: float = math.nan  # log of the last observation (the anchor)
 
 
 @dataclass
@@ -44,11 +45,12 @@ class LogLinearTrend:
     alias: str = "loglinear_hac"
     maxlags: int | None = None
     freq: Freq = "month"
+    anchored: bool = True
     fitted: TrendFit | None = field(default=None, init=False)
 
     @property
     def hyperparameters(self) -> dict[str, Any]:
-        return {"maxlags": self.maxlags, "freq": self.freq}
+        return {"maxlags": self.maxlags, "freq": self.freq, "anchored": self.anchored}
 
     def fit(self, history: pl.DataFrame) -> Self:
         import statsmodels.api as sm
@@ -74,6 +76,7 @@ class LogLinearTrend:
             n=len(t),
             start=days[0],
             end=days[-1],
+            last_log=float(log_y[-1]),
         )
         return self
 
@@ -81,9 +84,14 @@ class LogLinearTrend:
         fit = self._require_fit()
         future = future_periods(fit.end, h, self.freq)
         t = np.asarray(years_since(future, fit.start))
-        design = np.column_stack([np.ones_like(t), t])
-        log_mean = design @ np.array([fit.intercept, fit.slope_per_year])
-        param_var = np.einsum("ij,jk,ik->i", design, fit.cov, design)
+        if self.anchored:
+            ahead = t - years_since([fit.end], fit.start)[0]
+            log_mean = fit.last_log + fit.slope_per_year * ahead
+            param_var = ahead**2 * fit.slope_se**2
+        else:
+            design = np.column_stack([np.ones_like(t), t])
+            log_mean = design @ np.array([fit.intercept, fit.slope_per_year])
+            param_var = np.einsum("ij,jk,ik->i", design, fit.cov, design)
         se = np.sqrt(param_var + fit.residual_var)
         columns: dict[str, Any] = {"ds": future, "mean": np.exp(log_mean)}
         for level in levels:

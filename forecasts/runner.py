@@ -27,6 +27,7 @@ BACKTESTS_SCHEMA: dict[str, pl.DataType] = {
     "coverage_80": pl.Float64(),
     "coverage_95": pl.Float64(),
     "winkler": pl.Float64(),
+    "wis": pl.Float64(),
     "n_windows": pl.Int64(),
     "is_champion": pl.Boolean(),
     "champion_reason": pl.String(),

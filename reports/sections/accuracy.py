@@ -137,8 +137,21 @@ def comparison_summary(compared: pl.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def hindcast_rows(scores: pl.DataFrame) -> list[dict[str, Any]]:
+    """The champion's hindcast scores per family and lead, with naive's and drift's beside them."""
+    rows = []
+    for row in scores.filter(pl.col("method") == "champion").to_dicts():
+        row["target_label"] = TARGET_LABELS.get(row["target"], row["target"])
+        row["lead_label"] = "all" if row["lead"] == 0 else str(row["lead"])
+        rows.append(row)
+    return rows
+
+
 def build(ctx: ReportContext) -> Section:
     section = Section("forecast-accuracy", "Forecast accuracy", "sections/accuracy.html.j2")
+    scores = ctx.frame("hindcast_scores")
+    section.data["hindcast"] = hindcast_rows(scores)
+    section.data["hindcast_points"] = ctx.frame("hindcast_points").to_dicts()
     backtests = ctx.frame("backtests", ctx.run_id)
     section.data["backtests"] = backtest_rows(backtests)
     section.data["champion_reasons"] = champion_reasons(section.data["backtests"])

@@ -14,9 +14,11 @@ from reports.sections.base import Headline, Section
 
 PUBLISHED_METHOD = "frontier_lows_ols"
 INDEX_METHOD = "monthly_index_loglinear_ols_hac"
+POOLED_METHOD = "step_decline_pooled"
 METHOD_LABELS = {
     PUBLISHED_METHOD: "new price lows among qualifying models (published method)",
     INDEX_METHOD: "log-linear trend of the monthly price index (HAC)",
+    POOLED_METHOD: "new lows of the monthly index, tiers pooled (the step-decline price model's rates)",
 }
 
 
@@ -59,9 +61,14 @@ def decline_table(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def headline(ctx: ReportContext) -> Headline:
     topic = "Price decline at constant capability"
     frame = declines(ctx)
-    method = PUBLISHED_METHOD
-    chosen = frame.filter(pl.col("method") == PUBLISHED_METHOD)
+    # The headline is the rate the price forecast is built from, so the two cannot disagree.
+    method = POOLED_METHOD
+    chosen = frame.filter(pl.col("method") == POOLED_METHOD)
     caveat = ""
+    if chosen.height == 0:
+        method = PUBLISHED_METHOD
+        chosen = frame.filter(pl.col("method") == PUBLISHED_METHOD)
+        caveat = "; the pooled step-decline rates have no result in this run, so this is the published method"
     if chosen.height == 0:
         chosen = frame.filter(pl.col("method") == INDEX_METHOD)
         method = INDEX_METHOD

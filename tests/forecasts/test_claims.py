@@ -124,7 +124,7 @@ def test_an_empty_run_gives_a_verdict_for_every_claim_and_never_raises(con):
     for claim_id in ("C01", "C02", "C05", "C06", "C07", "C08"):
         assert verdicts[claim_id] == INCONCLUSIVE
     row = frame.filter(pl.col("claim_id") == "C01").row(0, named=True)
-    assert "forecast.decline_rates" in row["evidence"] and "frontier_lows_ols" in row["data_needed"]
+    assert "forecast.decline_rates" in row["evidence"] and "step_decline_pooled" in row["data_needed"]
     for claim_id in ("C03", "C04", "C09", "C10", "C11"):
         assert verdicts[claim_id] == NOT_TESTABLE
 
@@ -132,7 +132,7 @@ def test_an_empty_run_gives_a_verdict_for_every_claim_and_never_raises(con):
 # --- C01: decline rate -----------------------------------------------------------------------
 
 
-def decline(con, tier: str, factor: float, low: float, high: float, method: str = "frontier_lows_ols") -> None:
+def decline(con, tier: str, factor: float, low: float, high: float, method: str = "step_decline_pooled") -> None:
     insert(
         con,
         "forecast.decline_rates",
@@ -166,7 +166,7 @@ def test_c01_contradicted_when_prices_fall_much_faster(con):
     decline(con, "a", 10.0, 5.0, 20.0)
     decline(con, "b", 50.0, 20.0, 100.0)
     decline(con, "c", 900.0, 100.0, 5000.0)
-    decline(con, "a", 1.0, 0.5, 2.0, method="monthly_index_loglinear_ols_hac")  # other method: not used
+    decline(con, "a", 1.0, 0.5, 2.0, method="frontier_lows_ols")  # the cross-check, not the estimate
     row = claim(con, "C01")
     assert (row["estimate"], row["ci90_low"], row["ci90_high"]) == (50.0, 20.0, 100.0)
     assert row["verdict"] == CONTRADICTED

@@ -13,6 +13,7 @@ def _summary(rows, windows=6):
             {
                 "model": model,
                 "mase": values[0],
+                "wis": values[0],
                 "coverage_80": values[1],
                 "winkler": values[2],
                 "n_windows": windows,
@@ -20,11 +21,11 @@ def _summary(rows, windows=6):
             }
             for model, values in rows.items()
         ],
-        schema_overrides={"mase": pl.Float64, "coverage_80": pl.Float64, "winkler": pl.Float64},
+        schema_overrides={"mase": pl.Float64, "wis": pl.Float64, "coverage_80": pl.Float64, "winkler": pl.Float64},
     )
 
 
-def test_lowest_mase_among_calibrated_models_wins():
+def test_lowest_score_among_calibrated_models_wins():
     # loglinear has the lowest MASE but its 80% intervals hold only 40%: excluded.
     # ets (0.60) beats drift (0.70) and both are within 0.15 of nominal coverage.
     champion, reason = choose_champion(
@@ -38,7 +39,7 @@ def test_lowest_mase_among_calibrated_models_wins():
         )
     )
     assert champion == "ets_damped"
-    assert "lowest MASE (0.600)" in reason and "3 of 4 models" in reason and "6 windows" in reason
+    assert "lowest WIS (log scale) (0.600)" in reason and "3 of 4 models" in reason and "6 windows" in reason
     assert "coverage is at least 0.65" in reason
 
 
@@ -74,12 +75,22 @@ def test_models_that_fell_back_in_a_window_are_not_eligible():
     assert "excluded" in reason and "ets_damped" in reason
 
 
-def test_without_a_calibrated_model_the_lowest_winkler_score_wins():
+def test_without_a_calibrated_model_the_lowest_winkler_score_wins_under_mase():
     champion, reason = choose_champion(
-        _summary({"naive": (1.0, 0.30, 9.0), "drift_rw": (0.6, 0.50, 4.0), "loglinear_hac": (0.4, 0.20, 6.0)})
+        _summary({"naive": (1.0, 0.30, 9.0), "drift_rw": (0.6, 0.50, 4.0), "loglinear_hac": (0.4, 0.20, 6.0)}),
+        SelectionRule(metric="mase"),
     )
     assert champion == "drift_rw"
     assert reason.startswith("no model's 80% coverage is at least 0.65; lowest 95% Winkler")
+
+
+def test_without_a_calibrated_model_the_lowest_wis_wins():
+    # WIS already charges for misses, so it decides alone (loglinear 0.4 beats drift 0.6).
+    champion, reason = choose_champion(
+        _summary({"naive": (1.0, 0.30, 9.0), "drift_rw": (0.6, 0.50, 4.0), "loglinear_hac": (0.4, 0.20, 6.0)})
+    )
+    assert champion == "loglinear_hac"
+    assert reason.startswith("no model's 80% coverage is at least 0.65; lowest WIS (log scale) (0.400)")
 
 
 def test_too_few_windows_uses_the_stated_default_rule():

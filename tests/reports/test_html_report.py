@@ -72,17 +72,18 @@ def test_report_is_self_contained(full_html):
     assert "http://" not in outside_svg and 'src="http' not in outside_svg
 
 
-def test_decline_headline_is_the_published_method_across_tiers(full, warehouse, summary):
-    # Across the published table's tiers; the tiers added since are counted, not averaged in.
+def test_decline_headline_is_the_pooled_step_rate_across_published_tiers(full, warehouse, summary):
+    # The rate the price forecast is built from, over the published table's tiers; the tiers
+    # added since are counted, not averaged in.
     rows = full.execute(
         "select factor_per_year, ci90_low, ci90_high, n from forecast.decline_rates "
-        "where run_id = ? and method = 'frontier_lows_ols' and tier_id in "
+        "where run_id = ? and method = 'step_decline_pooled' and tier_id in "
         "(select tier_id from forecast.published_reproduction where run_id = ?) order by factor_per_year",
         [warehouse.run_id, warehouse.run_id],
     ).fetchall()
     assert len(rows) == 21
     others = full.execute(
-        "select count(*) from forecast.decline_rates where run_id = ? and method = 'frontier_lows_ols'",
+        "select count(*) from forecast.decline_rates where run_id = ? and method = 'step_decline_pooled'",
         [warehouse.run_id],
     ).fetchall()[0][0] - len(rows)
     assert others > 0

@@ -24,6 +24,7 @@ from flows.progress import report
 from flows.stages import StageSummary, data_vintage, run_id_for
 from forecasts.adoption_family import adoption_backtests, adoption_fits, adoption_history, multiplier_rows
 from forecasts.compute_family import compute_growth, compute_jobs
+from forecasts.cost_family import cost_decline_rows, cost_jobs
 from forecasts.engine import EngineJob, TargetForecast, merge, run_job, split_job
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
 from forecasts.usage_family import demand_growth, demand_values
@@ -60,7 +61,8 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: dt.date, tiers_path: Path = D
     frontier = con.sql("select * from marts.frontier_price").pl()
     installed = con.sql("select * from marts.installed_compute").pl()
     revenue = as_of_frame(con, "vendor_revenue", as_of)
-    jobs = [*price_jobs(index, frontier), *compute_jobs(installed, revenue)]
+    cost_index = con.sql("select * from marts.cost_per_task_index").pl()
+    jobs = [*price_jobs(index, frontier), *compute_jobs(installed, revenue), *cost_jobs(cost_index)]
     batched = [part for job in jobs for part in split_job(job, SERIES_PER_JOB) if part.series]
     return Prepared(as_of, run_id, vintage, reused=False, jobs=batched)
 
@@ -120,6 +122,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
     declines, decline_skips = decline_rows(index, variants["blend_3to1"], tiers)
     skipped.update(decline_skips)
     sensitivity = sensitivity_rows(variants, tiers)
+    cost_declines = cost_decline_rows(con.sql("select * from marts.cost_per_task").pl(), tiers, declines)
 
     installed = con.sql("select * from marts.installed_compute").pl()
     revenue = as_of_frame(con, "vendor_revenue", as_of)
@@ -145,6 +148,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         else pl.DataFrame(),
         "forecast.decline_rates": declines,
         "forecast.decline_sensitivity": sensitivity,
+        "forecast.cost_decline_rates": cost_declines,
         "forecast.growth_rates": pl.concat([compute_rates, demand_rates]),
         "forecast.adoption_fits": fits,
         "forecast.token_multiplier": multiplier.rename({"ci_low": "ci90_low", "ci_high": "ci90_high"}, strict=False),

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.cost_marts import cost_marts
 from flows.progress import report
 from flows.stages import StageSummary, replace_tables
 from transforms.adoption import reasoning_share
@@ -56,8 +57,9 @@ def build_marts(
         index = build_price_index(scored, tiers, end_month)
         frontier = build_frontier_price(scored, FRONTIER_BENCHMARKS, end_month)
     else:
-        index = build_price_index(scored, tiers.head(0), dt.date(2000, 1, 1))
-        frontier = build_frontier_price(scored, [], dt.date(2000, 1, 1))
+        end_month = dt.date(2000, 1, 1)
+        index = build_price_index(scored, tiers.head(0), end_month)
+        frontier = build_frontier_price(scored, [], end_month)
 
     shipments = as_of_frame(con, "chip_shipments", as_of)
     installed = (
@@ -78,6 +80,7 @@ def build_marts(
         ]
     )
     tables = {
+        **cost_marts(con, as_of, tiers, models, end_month),
         "marts.capability_tiers": tiers,
         "marts.price_index": index,
         "marts.frontier_price": frontier,

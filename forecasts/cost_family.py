@@ -1,0 +1,113 @@
+"""The cost-per-task family: engine jobs for the cheapest cost per sample at each capability tier,
+and constant-quality cost decline factors by the frontier-lows method, next to the per-token
+factor of the same tier (pure frames in, frames out).
+
+The decline reuses `forecasts.decline.frontier_decline` unchanged: a cost per sample stands where
+the method reads a blended price, and the date of the price observation that set it stands for
+the observation date. A run is a qualifying observation when its score on the tier's benchmark
+is at or above the threshold; new lows only.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from forecasts.decline import FRONTIER_METHOD, frontier_decline
+from forecasts.engine import EngineJob
+from transforms.cost_quality import cost_tiers
+
+TARGET = "cost_per_task"
+UNIT = "usd_per_sample"
+HORIZON_MONTHS = 24
+METHOD = f"cost_per_task_{FRONTIER_METHOD}"
+
+COST_DECLINE_SCHEMA: dict[str, pl.DataType] = {
+    "tier_id": pl.String(),
+    "task": pl.String(),
+    "benchmark": pl.String(),
+    "threshold_model": pl.String(),
+    "threshold_score": pl.Float64(),
+    "n": pl.Int64(),
+    "start_date": pl.Date(),
+    "end_date": pl.Date(),
+    "factor_per_year": pl.Float64(),
+    "ci90_low": pl.Float64(),
+    "ci90_high": pl.Float64(),
+    "r_squared": pl.Float64(),
+    "method": pl.String(),
+    "per_token_factor_per_year": pl.Float64(),
+    "per_token_ci90_low": pl.Float64(),
+    "per_token_ci90_high": pl.Float64(),
+    "per_token_n": pl.Int64(),
+    "per_task_to_per_token_ratio": pl.Float64(),
+    "note": pl.String(),
+}
+
+
+def cost_jobs(index: pl.DataFrame) -> list[EngineJob]:
+    """One engine job: the monthly cheapest cost per sample of every cost tier."""
+    series = {
+        str(tier_id): part.sort("month").select(
+            pl.col("month").alias("ds"), pl.col("cheapest_cost_usd_per_sample").alias("y")
+        )
+        for (tier_id,), part in index.group_by("tier_id", maintain_order=True)
+    }
+    return [EngineJob(TARGET, UNIT, "month", HORIZON_MONTHS, series)] if series else []
+
+
+def cost_observations(cost: pl.DataFrame, task: str) -> pl.DataFrame:
+    """The frontier-lows input for one task: [model, observed_on, blended_usd_per_mtok, score],
+    where the "price" column carries the cost per sample (USD) and the date is the price's."""
+    return (
+        cost.filter((pl.col("task") == task) & (pl.col("cost_usd_per_sample") > 0))
+        .select(
+            "model",
+            # A listing observed before the snapshot's release prices it only from the release.
+            pl.max_horizontal("price_observed_on", "version_released_on").alias("observed_on"),
+            pl.col("cost_usd_per_sample").alias("blended_usd_per_mtok"),
+            "score",
+        )
+        .unique()
+    )
+
+
+def _per_token(per_token: pl.DataFrame, tier_id: str) -> dict[str, object] | None:
+    rows = per_token.filter((pl.col("tier_id") == tier_id) & (pl.col("method") == FRONTIER_METHOD))
+    return rows.row(0, named=True) if rows.height else None
+
+
+def cost_decline_rows(cost: pl.DataFrame, tiers: pl.DataFrame, per_token: pl.DataFrame) -> pl.DataFrame:
+    """COST_DECLINE_SCHEMA: one row per cost tier; a tier that cannot be fitted has a null factor
+    and a note saying why. `per_token` is forecast.decline_rates of the same run."""
+    rows = []
+    for tier in cost_tiers(tiers, cost).to_dicts():
+        result = frontier_decline(cost_observations(cost, tier["task"]), tier["threshold_score"])
+        token = _per_token(per_token, tier["tier_id"])
+        row: dict[str, object] = {
+            "tier_id": tier["tier_id"],
+            "task": tier["task"],
+            "benchmark": tier["benchmark"],
+            "threshold_model": tier["threshold_model"],
+            "threshold_score": tier["threshold_score"],
+            "method": METHOD,
+        }
+        notes = []
+        if result.decline is None:
+            notes.append(f"cost per task: {result.reason}")
+        else:
+            row.update({k: v for k, v in result.decline.as_row().items() if k != "method"})
+        if token is None:
+            notes.append("per token: no frontier-lows result for this tier in forecast.decline_rates")
+        else:
+            row.update(
+                per_token_factor_per_year=token["factor_per_year"],
+                per_token_ci90_low=token["ci90_low"],
+                per_token_ci90_high=token["ci90_high"],
+                per_token_n=token["n"],
+            )
+        factor, token_factor = row.get("factor_per_year"), row.get("per_token_factor_per_year")
+        if isinstance(factor, float) and isinstance(token_factor, float) and token_factor > 0:
+            row["per_task_to_per_token_ratio"] = factor / token_factor
+        row["note"] = "; ".join(notes) or None
+        rows.append(row)
+    return pl.DataFrame([{k: r.get(k) for k in COST_DECLINE_SCHEMA} for r in rows], schema=COST_DECLINE_SCHEMA)

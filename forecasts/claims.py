@@ -736,6 +736,6 @@ EVALUATORS: dict[str, Evaluator] = {
 }
 
 # Per-query claims on cost per task live in their own module; it imports this one's readings.
-from forecasts.claims_cost import COST_EVALUATORS  # noqa: E402
+from forecasts.claims_cost import COST_EVALUATORS  # noqa: E402  # isort: skip
 
 EVALUATORS.update(COST_EVALUATORS)

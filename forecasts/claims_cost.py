@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -66,7 +67,7 @@ def geometric_ratio_interval(
 def per_query_cost_rises(ctx: RunContext, claim: Claim) -> Evaluation:
     t = claim.thresholds
     runs = _latest_runs(ctx)
-    month = runs["month"].max()
+    month = str(runs["month"].max())
     per_token = ctx.frame(
         "select tier_id, factor_per_year, ci90_low, ci90_high, n from forecast.decline_rates "
         "where run_id = ? and method = 'frontier_lows_ols'",
@@ -94,16 +95,16 @@ def per_query_cost_rises(ctx: RunContext, claim: Claim) -> Evaluation:
         if decisive is None:
             decisive = (task, ratio, low, high)
     token_falls = token_low > 1.0
-    if decisive is None:
-        verdict, estimate, low, high = INCONCLUSIVE, None, None, None
-    else:
+    estimate: float | None = None
+    bounds: tuple[float | None, float | None] = (None, None)
+    verdict = INCONCLUSIVE
+    if decisive is not None:
         _, estimate, low, high = decisive
+        bounds = (low, high)
         if low > 1.0 and token_falls:
             verdict = SUPPORTED
         elif high < 1.0:
             verdict = CONTRADICTED
-        else:
-            verdict = INCONCLUSIVE
     evidence = (
         f"Prices of {month}. " + "; ".join(findings) + ". "
         f"Per-token price at constant capability falls {_num(token_factor)}x a year (median over "
@@ -113,7 +114,7 @@ def per_query_cost_rises(ctx: RunContext, claim: Claim) -> Evaluation:
         "campaign per model; reasoning runs also differ in per-token price, which the ratio includes, as a buyer "
         "pays it."
     )
-    return Evaluation(verdict, evidence, estimate, low, high)
+    return Evaluation(verdict, evidence, estimate, *bounds)
 
 
 def small_model_matches_large(ctx: RunContext, claim: Claim) -> Evaluation:
@@ -124,7 +125,7 @@ def small_model_matches_large(ctx: RunContext, claim: Claim) -> Evaluation:
     )
     if runs.height == 0:
         raise MissingInput("marts.cost_per_task rows with a score")
-    month = runs["month"].max()
+    month = str(runs["month"].max())
     lines, matched_best, tasks_with_both = [], 0, 0
     matched_total = total_other = 0
     for (task,), rows in runs.group_by("task", maintain_order=True):
@@ -174,7 +175,7 @@ def small_model_matches_large(ctx: RunContext, claim: Claim) -> Evaluation:
     return Evaluation(verdict, evidence, share)
 
 
-COST_EVALUATORS = {
+COST_EVALUATORS: dict[str, Callable[[RunContext, Claim], Evaluation]] = {
     "per_query_cost_rises": per_query_cost_rises,
     "small_model_matches_large": small_model_matches_large,
 }

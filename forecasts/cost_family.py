@@ -40,6 +40,7 @@ COST_DECLINE_SCHEMA: dict[str, pl.DataType] = {
     "per_token_ci90_high": pl.Float64(),
     "per_token_n": pl.Int64(),
     "per_task_to_per_token_ratio": pl.Float64(),
+    "last_low": pl.String(),
     "note": pl.String(),
 }
 
@@ -66,6 +67,9 @@ def cost_observations(cost: pl.DataFrame, task: str) -> pl.DataFrame:
             pl.max_horizontal("price_observed_on", "version_released_on").alias("observed_on"),
             pl.col("cost_usd_per_sample").alias("blended_usd_per_mtok"),
             "score",
+            "price_provider",
+            "price_model",
+            "price_observed_on",
         )
         .unique()
     )
@@ -96,6 +100,11 @@ def cost_decline_rows(cost: pl.DataFrame, tiers: pl.DataFrame, per_token: pl.Dat
             notes.append(f"cost per task: {result.reason}")
         else:
             row.update({k: v for k, v in result.decline.as_row().items() if k != "method"})
+            last = result.lows.row(-1, named=True)
+            row["last_low"] = (
+                f"{last['model']}: ${last['blended_usd_per_mtok']:.3g} per question at {last['price_provider']} "
+                f"{last['price_model']} (price of {last['price_observed_on']})"
+            )
         if token is None:
             notes.append("per token: no frontier-lows result for this tier in forecast.decline_rates")
         else:

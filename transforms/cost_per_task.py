@@ -267,13 +267,12 @@ def choose_listing(
     ranked = with_org.join(judged, on=["provider", "organization"], how="left", nulls_equal=True).with_columns(
         first_party=pl.col("first_party").fill_null(False)
     )
-    keys = ["model", "task", "month"]
     return (
         ranked.sort(
             ["first_party", "cost_usd_per_sample", "source", "provider", "model_listing"],
             descending=[True, False, False, False, False],
         )
-        .group_by(keys, maintain_order=True)
+        .group_by(["model", "task", "month"], maintain_order=True)
         .first()
         .with_columns(
             price_choice=pl.when(pl.col("first_party")).then(pl.lit(FIRST_PARTY)).otherwise(pl.lit(CHEAPEST_CREDIBLE))

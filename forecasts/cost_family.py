@@ -45,11 +45,24 @@ COST_DECLINE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+def contiguous_tail(series: pl.DataFrame) -> pl.DataFrame:
+    """The months after the last gap of a monthly [ds, y] series.
+
+    A tier has no value in a month when no qualifying run has a current price (e.g. the only
+    qualifying model's score was revised below the threshold); the engine needs a regular grid,
+    and a gap must not be filled with a value nobody offered, so the series starts after it."""
+    ordered = series.sort("ds")
+    month_number = pl.col("ds").dt.year() * 12 + pl.col("ds").dt.month()
+    starts = ordered.with_columns(gap=(month_number - month_number.shift(1)).fill_null(1) != 1)
+    last_gap = starts.with_row_index().filter(pl.col("gap"))["index"].max()
+    return ordered if last_gap is None else ordered.slice(int(last_gap))  # type: ignore[arg-type]
+
+
 def cost_jobs(index: pl.DataFrame) -> list[EngineJob]:
-    """One engine job: the monthly cheapest cost per sample of every cost tier."""
+    """One engine job: the monthly cheapest cost per sample of every cost tier (after its last gap)."""
     series = {
-        str(tier_id): part.sort("month").select(
-            pl.col("month").alias("ds"), pl.col("cheapest_cost_usd_per_sample").alias("y")
+        str(tier_id): contiguous_tail(
+            part.select(pl.col("month").alias("ds"), pl.col("cheapest_cost_usd_per_sample").alias("y"))
         )
         for (tier_id,), part in index.group_by("tier_id", maintain_order=True)
     }

@@ -21,8 +21,9 @@ per row.
 
 Effort variants: Epoch AI names runs of one model at several reasoning efforts with a suffix
 ("o1-2024-12-17_high", "claude-3-7-sonnet-20250219_16K"); each is its own row (`variant`).
-The score of a run on the task's benchmark is the variant's own score where the capability
-data names the variant, else the model's (the lowest on a tie, so capability is never
+The score of a run on the task's benchmark is the version's own score where the capability
+data names that exact version (gpt-4-0613, o1-2024-12-17_high), else the variant's (canonical id
+and effort setting), else the model's (the lowest on a tie, so capability is never
 overstated), as known at the end of the month (the earliest score if the month precedes every
 score). A dated snapshot (gpt-4o-2024-08-06) is priced from its release month on only. Runs
 whose task has no benchmark mapping or whose model has no score keep a null score.
@@ -280,6 +281,28 @@ def choose_listing(
     )
 
 
+# A run's score is looked up by these keys in turn: the exact version name (gpt-4-0613 is not
+# gpt-4-0314, although both have the id gpt-4), the id with the effort setting, the id.
+SCORE_KEYS = ("name_key", "variant_key", "model_id")
+
+
+def name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+
+
+def score_keys(names: list[str]) -> pl.DataFrame:
+    """`model` and its three score keys."""
+    return pl.DataFrame(
+        {
+            "model": names,
+            "name_key": [name_key(n) for n in names],
+            "variant_key": [variant_key(n) for n in names],
+            "model_id": [canonical_model_id(n) for n in names],
+        },
+        schema={"model": pl.String(), "name_key": pl.String(), "variant_key": pl.String(), "model_id": pl.String()},
+    )
+
+
 def run_scores(runs: pl.DataFrame, capabilities: pl.DataFrame, months: list[dt.date]) -> pl.DataFrame:
     """`model, task, month, score`: the run's benchmark score as known at each month's end."""
     if capabilities.height == 0 or not months:
@@ -287,24 +310,12 @@ def run_scores(runs: pl.DataFrame, capabilities: pl.DataFrame, months: list[dt.d
             schema={"model": pl.String(), "task": pl.String(), "month": pl.Date(), "score": pl.Float64()}
         )
     names = capabilities["model"].unique().to_list()
-    keyed = capabilities.join(
-        pl.DataFrame(
-            {
-                "model": names,
-                "variant_key": [variant_key(n) for n in names],
-                "model_id": [canonical_model_id(n) for n in names],
-            },
-            schema={"model": pl.String(), "variant_key": pl.String(), "model_id": pl.String()},
-        ),
-        on="model",
-    )
+    keyed = capabilities.join(score_keys(names), on="model")
     month_ends = pl.DataFrame({"month": months}, schema={"month": pl.Date()}).with_columns(
         month_end=pl.col("month").dt.month_end()
     )
-    grid = runs.filter(pl.col("benchmark").is_not_null()).select(
-        "model", "task", "benchmark", "model_id", "variant_key"
-    )
-    grid = grid.join(month_ends, how="cross")
+    run_names = runs.filter(pl.col("benchmark").is_not_null()).select("model", "task", "benchmark")
+    grid = run_names.join(score_keys(run_names["model"].unique().to_list()), on="model").join(month_ends, how="cross")
 
     def lookup(key: str) -> pl.DataFrame:
         scores = (
@@ -327,9 +338,12 @@ def run_scores(runs: pl.DataFrame, capabilities: pl.DataFrame, months: list[dt.d
             .select("model", "task", "month", pl.coalesce("score", "earliest").alias(f"score_{key}"))
         )
 
-    by_variant, by_model = lookup("variant_key"), lookup("model_id")
-    return by_variant.join(by_model, on=["model", "task", "month"]).select(
-        "model", "task", "month", pl.coalesce("score_variant_key", "score_model_id").alias("score")
+    keys = ["model", "task", "month"]
+    by_name, by_variant, by_model = (lookup(key) for key in SCORE_KEYS)
+    return (
+        by_name.join(by_variant, on=keys)
+        .join(by_model, on=keys)
+        .select(*keys, pl.coalesce(*(f"score_{key}" for key in SCORE_KEYS)).alias("score"))
     )
 
 

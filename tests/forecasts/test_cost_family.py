@@ -6,7 +6,7 @@ import math
 import polars as pl
 import pytest
 
-from forecasts.cost_family import METHOD, TARGET, cost_decline_rows, cost_jobs
+from forecasts.cost_family import METHOD, TARGET, contiguous_tail, cost_decline_rows, cost_jobs
 
 D = dt.date
 TIERS = pl.DataFrame(
@@ -101,3 +101,11 @@ def test_the_engine_job_holds_one_monthly_series_per_tier():
     assert job.series["a"].columns == ["ds", "y"]
     assert cost_jobs(index.head(0)) == []
     assert math.isclose(job.series["b"]["y"][0], 2.0)
+
+
+def test_a_series_with_a_gap_starts_after_its_last_gap():
+    months = [D(2023, 3, 1), D(2023, 4, 1), D(2024, 1, 1), D(2024, 2, 1), D(2024, 4, 1), D(2024, 5, 1)]
+    series = pl.DataFrame({"ds": months, "y": [6.0, 5.0, 4.0, 3.0, 2.0, 1.0]})
+    assert contiguous_tail(series)["ds"].to_list() == [D(2024, 4, 1), D(2024, 5, 1)]
+    whole = series.head(2)
+    assert contiguous_tail(whole).equals(whole)

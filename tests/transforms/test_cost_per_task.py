@@ -290,3 +290,14 @@ def test_a_dated_snapshot_is_not_priced_before_its_release():
     cost = _build(usage, prices, _caps([]), end=D(2024, 9, 1))
     first_month = {r["model"]: r["month"] for r in cost.group_by("model").agg(pl.col("month").min()).to_dicts()}
     assert first_month == {"gpt-4o-2024-05-13": D(2024, 5, 1), "gpt-4o-2024-08-06": D(2024, 8, 1)}
+
+
+def test_the_exact_version_score_wins_over_the_models():
+    # gpt-4-0613 and gpt-4-0314 share the id gpt-4; an undated run takes the id's latest score.
+    usage = _usage([(name, "GPQA Diamond", 1, 1000, 1000) for name in ("gpt-4-0613", "gpt-4-0314", "gpt-4")])
+    prices = _prices([("epoch_api_prices", "OpenAI", "GPT-4", D(2024, 1, 1), 30.0, 60.0, None)])
+    caps = _caps(
+        [("GPT-4-0314", D(2023, 3, 14), "gpqa_diamond", 33.0), ("GPT-4-0613", D(2023, 6, 13), "gpqa_diamond", 31.0)]
+    )
+    scores = {r["model"]: r["score"] for r in _build(usage, prices, caps, end=D(2024, 1, 1)).to_dicts()}
+    assert scores == {"gpt-4-0613": 31.0, "gpt-4-0314": 33.0, "gpt-4": 31.0}

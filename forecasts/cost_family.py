@@ -41,6 +41,7 @@ COST_DECLINE_SCHEMA: dict[str, pl.DataType] = {
     "per_token_n": pl.Int64(),
     "per_task_to_per_token_ratio": pl.Float64(),
     "last_low": pl.String(),
+    "factor_without_last_low": pl.Float64(),
     "note": pl.String(),
 }
 
@@ -98,7 +99,8 @@ def cost_decline_rows(cost: pl.DataFrame, tiers: pl.DataFrame, per_token: pl.Dat
     and a note saying why. `per_token` is forecast.decline_rates of the same run."""
     rows = []
     for tier in cost_tiers(tiers, cost).to_dicts():
-        result = frontier_decline(cost_observations(cost, tier["task"]), tier["threshold_score"])
+        observations = cost_observations(cost, tier["task"])
+        result = frontier_decline(observations, tier["threshold_score"])
         token = _per_token(per_token, tier["tier_id"])
         row: dict[str, object] = {
             "tier_id": tier["tier_id"],
@@ -118,6 +120,15 @@ def cost_decline_rows(cost: pl.DataFrame, tiers: pl.DataFrame, per_token: pl.Dat
                 f"{last['model']}: ${last['blended_usd_per_mtok']:.3g} per question at {last['price_provider']} "
                 f"{last['price_model']} (price of {last['price_observed_on']})"
             )
+            # Is one row deciding it? Refit without the observation that set the latest low.
+            without = frontier_decline(
+                observations.join(
+                    result.lows.tail(1).select(observations.columns), on=observations.columns, how="anti"
+                ),
+                tier["threshold_score"],
+            )
+            if without.decline is not None:
+                row["factor_without_last_low"] = without.decline.factor_per_year
         if token is None:
             notes.append("per token: no frontier-lows result for this tier in forecast.decline_rates")
         else:

@@ -23,6 +23,17 @@ SNAPSHOT_MONTHS = (dt.date(2024, 1, 1), dt.date(2024, 7, 1), dt.date(2025, 1, 1)
 COST_FEEDS = ("epoch_models", "epoch_prices", "litellm")
 
 
+def influence(row: dict[str, Any]) -> str:
+    """A warning when the latest low alone moves the factor more than twofold."""
+    factor, without = row.get("factor_per_year"), row.get("factor_without_last_low")
+    if factor is None or without is None or max(factor, without) / min(factor, without) <= 2:
+        return ""
+    return (
+        f" One row decides it: without the latest low ({row['last_low']}) the factor is {fmt.factor(without)}, "
+        f"not {fmt.factor(factor)}."
+    )
+
+
 def explanation(row: dict[str, Any]) -> str:
     """The token-multiplier reading of one tier's two factors, with n in the same sentence."""
     factor, token = row["factor_per_year"], row["per_token_factor_per_year"]
@@ -137,7 +148,8 @@ def build(ctx: ReportContext) -> Section:
     declines = ctx.frame("cost_decline_rates", ctx.run_id).to_dicts()
     for row in declines:
         row["benchmark_label"] = BENCHMARK_LABELS.get(row["benchmark"], row["benchmark"])
-        row["explanation"] = explanation(row)
+        latest_low = f" Latest new low: {row['last_low']}." if row["last_low"] else ""
+        row["explanation"] = explanation(row) + (influence(row) or latest_low)
     section.data["declines"] = declines
     fitted = [row["n"] for row in declines if row["n"] is not None]
     section.data["max_n"] = max(fitted) if fitted else None

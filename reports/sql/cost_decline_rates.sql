@@ -19,6 +19,7 @@ select
     d.per_token_n,
     d.per_task_to_per_token_ratio,
     d.last_low,
+    d.factor_without_last_low,
     d.note
 from forecast.cost_decline_rates as d
 left join marts.capability_tiers as t using (tier_id)

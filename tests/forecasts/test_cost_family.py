@@ -78,6 +78,7 @@ def test_cost_decline_uses_the_frontier_lows_and_compares_with_the_per_token_fac
     assert fitted["per_task_to_per_token_ratio"] == pytest.approx(fitted["factor_per_year"] / 8.0)
     assert fitted["note"] is None
     assert fitted["last_low"] == "third: $0.0025 per question at p p/third (price of 2025-01-01)"
+    assert fitted["factor_without_last_low"] is None  # two lows left: no refit
 
 
 def test_a_tier_with_too_few_lows_says_why_and_keeps_a_null_factor():
@@ -109,3 +110,18 @@ def test_a_series_with_a_gap_starts_after_its_last_gap():
     assert contiguous_tail(series)["ds"].to_list() == [D(2024, 4, 1), D(2024, 5, 1)]
     whole = series.head(2)
     assert contiguous_tail(whole).equals(whole)
+
+
+def test_the_factor_without_the_last_low_shows_one_row_deciding_it():
+    # Lows 1.0 -> 0.5 -> 0.25 a year apart (factor 2), then a mispriced 1e-6 a year later.
+    cost = _cost(
+        [
+            ("a", D(2021, 1, 1), None, 1.0, 60.0),
+            ("b", D(2022, 1, 1), None, 0.5, 60.0),
+            ("c", D(2023, 1, 1), None, 0.25, 60.0),
+            ("glitch", D(2024, 1, 1), None, 1e-6, 60.0),
+        ]
+    )
+    row = next(r for r in cost_decline_rows(cost, TIERS, PER_TOKEN).to_dicts() if r["tier_id"] == "gpqa_x")
+    assert row["factor_per_year"] > 50
+    assert row["factor_without_last_low"] == pytest.approx(2.0, rel=2e-3)

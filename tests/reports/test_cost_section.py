@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from reports import formatting as fmt
-from reports.sections.cost_per_task import explanation, snapshot_months
+from reports.sections.cost_per_task import explanation, influence, snapshot_months
 from tests.reports.test_html_report import section_text
 
 SECTION = "cost-per-task"
@@ -62,3 +62,13 @@ def test_snapshots_are_half_years_present_plus_the_last_month_of_2025():
     months = [dt.date(2024, 1, 1), dt.date(2024, 7, 1), dt.date(2025, 3, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1)]
     assert snapshot_months(months) == [dt.date(2024, 1, 1), dt.date(2024, 7, 1), dt.date(2025, 12, 1)]
     assert snapshot_months([]) == []
+
+
+def test_influence_warns_only_when_the_latest_low_moves_the_factor_twofold():
+    row = {"factor_per_year": 100.0, "factor_without_last_low": 10.0, "last_low": "m: $1e-06 per question at p x"}
+    assert influence(row) == (
+        f" One row decides it: without the latest low (m: $1e-06 per question at p x) the factor is "
+        f"{fmt.factor(10.0)}, not {fmt.factor(100.0)}."
+    )
+    assert influence({**row, "factor_without_last_low": 60.0}) == ""
+    assert influence({**row, "factor_without_last_low": None}) == ""

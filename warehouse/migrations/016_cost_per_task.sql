@@ -118,6 +118,7 @@ create table forecast.cost_decline_rates (
     per_token_n bigint,
     per_task_to_per_token_ratio double,
     last_low varchar,
+    factor_without_last_low double,
     note varchar,
     primary key (run_id, tier_id)
 );
@@ -142,4 +143,5 @@ comment on column forecast.cost_decline_rates.per_token_ci90_high is 'Upper boun
 comment on column forecast.cost_decline_rates.per_token_n is 'New price lows behind the per-token factor.';
 comment on column forecast.cost_decline_rates.per_task_to_per_token_ratio is 'factor_per_year / per_token_factor_per_year: below 1 the cost of a task falls slower than the price of a token (the cheapest qualifying runs use more tokens per task over time), above 1 faster.';
 comment on column forecast.cost_decline_rates.last_low is 'The run and listing that set the latest new cost low (one row can move a factor fitted to few lows), with its cost per question in USD.';
+comment on column forecast.cost_decline_rates.factor_without_last_low is 'factor_per_year refitted without the observation that set the latest low (a row-influence check); null when fewer than 3 lows remain.';
 comment on column forecast.cost_decline_rates.note is 'Why a factor is missing (e.g. too few new lows), or null.';

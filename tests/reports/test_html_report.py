@@ -65,7 +65,8 @@ def test_cover_has_as_of_and_vintage_per_feed(full_html, full, warehouse):
 
 
 def test_report_is_self_contained(full_html):
-    assert full_html.count("<svg") == 6  # price index, frontier, compute, revenue, demand, adoption
+    # price index, frontier, compute, revenue, demand, adoption, cost-quality frontier
+    assert full_html.count("<svg") == 7
     assert "<img" not in full_html and "<script" not in full_html and "<link" not in full_html
     outside_svg = re.sub(r"<svg.*?</svg>", "", full_html, flags=re.DOTALL)
     assert "http://" not in outside_svg and 'src="http' not in outside_svg

@@ -316,7 +316,7 @@ def test_print_rendering_differs_only_in_its_charts_which_are_svg_images_with_te
     assert "<svg" not in printed
     images = re.findall(r'<figure class="chart"><img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)">', printed)
     screen_charts = re.findall(r'<figure class="chart" aria-label="([^"]+)">(.*?)</figure>', full_html, re.DOTALL)
-    assert len(images) == len(screen_charts) == 6
+    assert len(images) == len(screen_charts) == 7
     for (data, alt), (label, screen_svg) in zip(images, screen_charts, strict=True):
         svg = base64.b64decode(data).decode("utf-8")
         assert alt == label

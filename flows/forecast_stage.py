@@ -24,6 +24,7 @@ from flows.progress import report
 from flows.stages import StageSummary, data_vintage, run_id_for
 from forecasts.adoption_family import adoption_backtests, adoption_fits, adoption_history, multiplier_rows
 from forecasts.compute_family import compute_growth, compute_jobs
+from forecasts.cost_family import cost_decline_rows, cost_jobs
 from forecasts.engine import EngineJob, TargetForecast, merge, run_job, split_job
 from forecasts.installed_accumulation import installed_from_shipments
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
@@ -72,7 +73,8 @@ def build_jobs(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[EngineJob
     frontier = con.sql("select * from marts.frontier_price").pl()
     installed = con.sql("select * from marts.installed_compute").pl()
     revenue = as_of_frame(con, "vendor_revenue", as_of)
-    jobs = [*price_jobs(index, frontier), *compute_jobs(installed, revenue)]
+    cost_index = con.sql("select * from marts.cost_per_task_index").pl()
+    jobs = [*price_jobs(index, frontier), *compute_jobs(installed, revenue), *cost_jobs(cost_index)]
     return [job for job in jobs if job.series]
 
 
@@ -149,6 +151,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
     skipped.update(decline_skips)
     sensitivity = sensitivity_rows(variants, tiers)
     reproduction = _published_reproduction(con, as_of, tiers, models, variants["blend_3to1"])
+    cost_declines = cost_decline_rows(con.sql("select * from marts.cost_per_task").pl(), tiers, declines)
 
     installed = con.sql("select * from marts.installed_compute").pl()
     revenue = as_of_frame(con, "vendor_revenue", as_of)
@@ -178,6 +181,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         "forecast.decline_rates": declines,
         "forecast.decline_sensitivity": sensitivity,
         "forecast.published_reproduction": reproduction,
+        "forecast.cost_decline_rates": cost_declines,
         "forecast.growth_rates": pl.concat([compute_rates, demand_rates]),
         "forecast.adoption_fits": fits,
         "forecast.token_multiplier": multiplier.rename({"ci_low": "ci90_low", "ci_high": "ci90_high"}, strict=False),

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.cost_marts import cost_marts
 from flows.progress import report
 from flows.stages import StageSummary, replace_tables
 from transforms.adoption import reasoning_share
@@ -74,8 +75,9 @@ def build_marts(
         frontier = build_frontier_price(scored, FRONTIER_BENCHMARKS, end_month)
         effect = index_effect(index, build_price_index(scored_all, tiers, end_month), flags)
     else:
-        index = build_price_index(scored, tiers.head(0), dt.date(2000, 1, 1))
-        frontier = build_frontier_price(scored, [], dt.date(2000, 1, 1))
+        end_month = dt.date(2000, 1, 1)
+        index = build_price_index(scored, tiers.head(0), end_month)
+        frontier = build_frontier_price(scored, [], end_month)
         effect = index_effect(index, index, flags)
     del scored_all
 
@@ -98,6 +100,7 @@ def build_marts(
         ]
     )
     tables = {
+        **cost_marts(con, as_of, tiers, models, end_month, flagged=flags),
         "marts.capability_tiers": tiers,
         "marts.price_index": index,
         "marts.frontier_price": frontier,

@@ -741,3 +741,8 @@ EVALUATORS: dict[str, Evaluator] = {
     "deepseek_r1_aime": deepseek_r1_aime,
     "small_model_test_time_compute": small_model_test_time_compute,
 }
+
+# Per-query claims on cost per task live in their own module; it imports this one's readings.
+from forecasts.claims_cost import COST_EVALUATORS  # noqa: E402  # isort: skip
+
+EVALUATORS.update(COST_EVALUATORS)

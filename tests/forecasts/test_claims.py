@@ -95,7 +95,7 @@ def lognormal_row(con, target: str, series_id: str, ds: D, median: float, sigma:
 def test_registry_lists_eleven_claims_with_known_evaluators():
     attribution, claims = load_claims()
     assert "2026 article on inference scaling" in attribution
-    assert [c.id for c in claims] == [f"C{i:02d}" for i in range(1, 12)]
+    assert [c.id for c in claims if c.id.startswith("C")] == [f"C{i:02d}" for i in range(1, 12)]
     assert all(c.evaluator in EVALUATORS and c.verdict_rule for c in claims)
     # Claims our data cannot settle name the data that would.
     for claim_id in ("C03", "C04", "C07", "C09", "C10", "C11"):
@@ -114,7 +114,7 @@ def test_unknown_evaluator_is_refused(tmp_path: Path):
 def test_an_empty_run_gives_a_verdict_for_every_claim_and_never_raises(con):
     frame = evaluate_claims(con, RUN)
     assert frame.schema == pl.Schema(CLAIMS_SCHEMA)
-    assert frame.height == 11
+    assert frame.height == len(load_claims()[1])
     assert all(
         text.endswith("(claim in a widely circulated 2026 article on inference scaling vs test-time compute)")
         for text in frame["claim_text"]

@@ -66,7 +66,8 @@ def test_cover_has_as_of_and_vintage_per_feed(full_html, full, warehouse):
 
 
 def test_report_is_self_contained(full_html):
-    assert full_html.count("<svg") == 6  # price index, frontier, compute, revenue, demand, adoption
+    # price index, frontier, compute, revenue, demand, adoption, cost-quality frontier
+    assert full_html.count("<svg") == 7
     assert "<img" not in full_html and "<script" not in full_html and "<link" not in full_html
     outside_svg = re.sub(r"<svg.*?</svg>", "", full_html, flags=re.DOTALL)
     assert "http://" not in outside_svg and 'src="http' not in outside_svg
@@ -340,7 +341,7 @@ def test_print_rendering_differs_only_in_its_charts_which_are_svg_images_with_te
     assert "<svg" not in printed
     images = re.findall(r'<figure class="chart"><img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)">', printed)
     screen_charts = re.findall(r'<figure class="chart" aria-label="([^"]+)">(.*?)</figure>', full_html, re.DOTALL)
-    assert len(images) == len(screen_charts) == 6
+    assert len(images) == len(screen_charts) == 7
     for (data, alt), (label, screen_svg) in zip(images, screen_charts, strict=True):
         svg = base64.b64decode(data).decode("utf-8")
         assert alt == label

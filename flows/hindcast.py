@@ -121,7 +121,8 @@ def as_of_points(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dt.date, ou
     """This as-of run's forecasts and the benchmarks', each joined to its later outcome."""
     champion = (
         con.sql(
-            "select target, series_id, model, ds, mean, lo_80, hi_80, lo_95, hi_95, unit "
+            # Stored as `median`; the benchmarks' frames use the models' in-memory name.
+            "select target, series_id, model, ds, median as mean, lo_80, hi_80, lo_95, hi_95, unit "
             "from forecast.values where run_id = ?",
             params=[run_id],
         )

@@ -97,7 +97,8 @@ def price_story_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFr
         params=[run_id, POOLED_METHOD],
     ).pl()
     values = con.sql(
-        "select series_id, model, ds, mean from forecast.values where run_id = ? and target = 'price_index'",
+        # Stored as `median`; implied_annual_factors reads the models' in-memory name.
+        "select series_id, model, ds, median as mean from forecast.values where run_id = ? and target = 'price_index'",
         params=[run_id],
     ).pl()
     index = con.sql("select tier_id, month, cheapest_blended_usd_per_mtok from marts.price_index").pl()

@@ -25,7 +25,7 @@ from flows.stages import StageSummary, data_vintage, run_id_for
 from forecasts.adoption_family import adoption_backtests, adoption_fits, adoption_history, multiplier_rows
 from forecasts.compute_family import compute_growth, compute_jobs
 from forecasts.cost_family import cost_decline_rows, cost_jobs
-from forecasts.engine import EngineJob, TargetForecast, merge, run_job, split_job
+from forecasts.engine import EngineJob, TargetForecast, merge, run_job
 from forecasts.installed_accumulation import installed_from_shipments
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
 from forecasts.published_reproduction import epoch_reasoning_ids, published_points, read_published, reproduce

@@ -3,7 +3,7 @@
 Token counts come from `staging.eval_token_usage` (input and output tokens over `samples`
 samples of one evaluation run per model and task); prices from `staging.token_prices`. For a
 run and a month, every listing of the run's model (canonical id) offers its latest price on or
-before the month's last day unless it has gone stale (`price_index.current_offers`), and
+before the month's last day unless a later vintage of its source omitted it (`price_index.current_offers`), and
 
     cost per sample = (input tokens x input price + output tokens x output price) / samples
 
@@ -39,7 +39,7 @@ import polars as pl
 
 from sources.identity import canonical_model_id
 from transforms.price_index import current_offers, month_starts, one_price_per_listing_day
-from transforms.price_observations import LISTING_MAX_AGE_DAYS, with_model_id
+from transforms.price_observations import vintage_dates, with_model_id, with_vintages
 from transforms.price_variants import is_first_party
 
 DEFAULT_TASK_BENCHMARKS_FILE = Path(__file__).parent / "data" / "eval_task_benchmarks.csv"
@@ -188,12 +188,13 @@ def priced_observations(prices: pl.DataFrame, model_ids: list[str]) -> pl.DataFr
         )
         .with_columns(
             blended_usd_per_mtok=(3 * pl.col("input_usd_per_mtok") + pl.col("output_usd_per_mtok")) / 4,
-            max_age_days=pl.col("source").replace_strict(LISTING_MAX_AGE_DAYS, default=None, return_dtype=pl.Int64),
         )
     )
     if "reasoning_usd_per_mtok" not in observations.columns:
         observations = observations.with_columns(reasoning_usd_per_mtok=pl.lit(None, pl.Float64))
-    return one_price_per_listing_day(observations).select(
+    # A listing lasts until a later vintage of its source omits it (the price index's rule).
+    listed = with_vintages(one_price_per_listing_day(observations), vintage_dates(prices))
+    return listed.select(
         "source",
         "provider",
         "model",
@@ -203,7 +204,7 @@ def priced_observations(prices: pl.DataFrame, model_ids: list[str]) -> pl.DataFr
         "output_usd_per_mtok",
         "reasoning_usd_per_mtok",
         "blended_usd_per_mtok",
-        "max_age_days",
+        "valid_until",
     )
 
 

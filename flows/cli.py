@@ -245,15 +245,7 @@ def _run_analyst_query(con: Any, text: str, output_format: str, limit: int | Non
     from flows import sql_stream
 
     if output_format == "parquet" and out is not None:
-        temp = _temp_beside(out)
-        try:
-            count = sql_stream.write_parquet(str(temp), con, text, limit)
-            os.replace(temp, out)
-        except OSError as error:
-            raise _fail(f"cannot write {out}: {error.strerror or error}") from error
-        finally:
-            temp.unlink(missing_ok=True)
-        errors.print(f"wrote {count} row(s) to {out}", highlight=False)
+        _write_out(out, lambda temp: sql_stream.write_parquet(str(temp), con, text, limit))
         return
     cursor = con.execute(text)
     names = [column[0] for column in cursor.description or []]
@@ -270,10 +262,19 @@ def _run_analyst_query(con: Any, text: str, output_format: str, limit: int | Non
     if out is None:
         write(sys.stdout, names, _escaped_chunks(sql_stream.chunks(cursor, limit)))
         return
+
+    def write_text_file(temp: Path) -> int:
+        with temp.open("w", encoding="utf-8", newline="") as handle:
+            return write(handle, names, sql_stream.chunks(cursor, limit))
+
+    _write_out(out, write_text_file)
+
+
+def _write_out(out: Path, write: Any) -> None:
+    """`write(temp)` fills a temporary file beside `out`, renamed into place only when complete."""
     temp = _temp_beside(out)
     try:
-        with temp.open("w", encoding="utf-8", newline="") as handle:
-            count = write(handle, names, sql_stream.chunks(cursor, limit))
+        count = write(temp)
         os.replace(temp, out)
     except OSError as error:
         raise _fail(f"cannot write {out}: {error.strerror or error}") from error

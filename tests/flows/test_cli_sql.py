@@ -16,9 +16,6 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.stages import ingest_feed
-from warehouse.connection import open_work
-from warehouse.publish import publish
 from warehouse.settings import Settings
 
 runner = CliRunner(env={"COLUMNS": "200"})
@@ -27,13 +24,8 @@ PRICE_QUERY = "select model, observed_on, blended_usd_per_mtok from staging.toke
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Settings:
-    settings = Settings.from_env(tmp_path_factory.mktemp("cli-sql") / "home")
-    con = open_work(settings)
-    ingest_feed(con, settings, "epoch_prices")
-    con.close()
-    publish(settings)
-    return settings
+def published(published_prices: Settings) -> Settings:
+    return published_prices
 
 
 def _run(settings: Settings, *args: str):

@@ -15,22 +15,14 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.sqlguard import RefusedStatement, check_read_only, open_analyst_connection
-from flows.stages import ingest_feed
-from warehouse.connection import open_work
-from warehouse.publish import publish
 from warehouse.settings import Settings
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Settings:
-    settings = Settings.from_env(tmp_path_factory.mktemp("sql-sandbox") / "home")
-    con = open_work(settings)
-    ingest_feed(con, settings, "epoch_prices")
-    con.close()
-    publish(settings)
-    return settings
+def published(published_prices: Settings) -> Settings:
+    return published_prices
 
 
 def _run(settings: Settings, *args: str):

@@ -511,6 +511,9 @@ def ingest(
     live: LiveOption = False,
     home: HomeOption = None,
     lock_timeout: LockTimeoutOption = 600.0,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="Read a --file that is a symbolic link (refused by default).")
+    ] = False,
 ) -> None:
     """Load one feed into staging (bundled history by default, a file, or the live endpoint)."""
     from flows.stages import count_files, ingest_feed, summarize_batches
@@ -530,7 +533,9 @@ def ingest(
         with WriterLock(settings.lock_path, timeout_s=lock_timeout):
             con = open_work(settings)
             try:
-                outcome = ingest_feed(con, settings, feed, files=file or (), live=_mode(live) == "live")
+                outcome = ingest_feed(
+                    con, settings, feed, files=file or (), live=_mode(live) == "live", follow_symlinks=follow_symlinks
+                )
             except FeedError:
                 # Loads are transactional: staging is as before and the failed batch is
                 # recorded, so publishing lets `status` and `quarantine` show why it failed.

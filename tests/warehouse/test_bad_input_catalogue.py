@@ -254,6 +254,41 @@ def revenue_in_usd_not_billions() -> bytes:
     )
 
 
+def chips_estimates_generated_in_the_future() -> bytes:
+    # Every row claims a vintage years ahead (and units x10): it would become the latest estimate.
+    rows = [
+        _chip_row(row[-1], 2022 + q // 4, 1 + 3 * (q % 4), units=(9000, 10000, 11000))
+        for q, row in enumerate(_chip_rows(1, 9))
+    ]
+    for row in rows:
+        row[11] = f"Estimates generated on: 01-01-{NEXT_YEAR + 3} 09:00"
+    return _csv([CHIP_HEADER, *rows])
+
+
+def chips_quarter_starting_in_the_future() -> bytes:
+    return _csv([CHIP_HEADER, *_chip_rows(), _chip_row("Catalogue X0", NEXT_YEAR + 4, 1)])
+
+
+_REVENUE_HEADER = ["Quarter", "Start Date", "End Date", "total_revenue", "dc_revenue", "compute_revenue"]
+_REVENUE_ROWS = [
+    ["FY26Q1", "2025-01-27", "2025-04-27", "44.1", "39.1", "34.13"],
+    ["FY26Q2", "2025-04-28", "2025-07-27", "46.7", "41.1", "33.8"],
+    ["FY26Q3", "2025-07-28", "2025-10-26", "57.0", "51.2", "43.0"],
+]
+
+
+def revenue_fiscal_quarter_in_the_future() -> bytes:
+    # 30 -> FY(NEXT_YEAR + 4): a quarter NVIDIA has not reported, dated where its label says.
+    fy = (NEXT_YEAR + 4) % 100
+    future = [f"FY{fy}Q1", f"{NEXT_YEAR + 3}-01-27", f"{NEXT_YEAR + 3}-04-27", "60.0", "55.0", "45.0"]
+    return _csv([_REVENUE_HEADER, *_REVENUE_ROWS, future])
+
+
+def revenue_fiscal_label_contradicts_dates() -> bytes:
+    # Dated as a 2025 quarter but labelled FY31Q1: the label, not the dates, would say when.
+    return _csv([_REVENUE_HEADER, *_REVENUE_ROWS, ["FY31Q1", "2025-10-27", "2026-01-25", "68.1", "62.3", "51.0"]])
+
+
 def revenue_header_only() -> bytes:
     return b"Quarter,Start Date,End Date,total_revenue,dc_revenue,compute_revenue\n"
 
@@ -403,6 +438,21 @@ CASES = [
          "this looks like Epoch AI's NVIDIA quarterly revenue table (feed nvidia_revenue)", "failed"),
     Case("revenue-in-usd-not-billions", "nvidia_revenue", "revenue.csv", revenue_in_usd_not_billions, 1,
          "is not a plausible quarterly revenue in USD billions", "failed"),
+    Case("chip-estimates-generated-in-the-future", "epoch_chips", "chips.csv",
+         chips_estimates_generated_in_the_future, 1, "not_after_fetch_date(", "failed", quarantined=9,
+         check="not_after_fetch_date("),
+    Case("chip-quarter-starting-in-the-future", "epoch_chips", "chips.csv", chips_quarter_starting_in_the_future, 0,
+         "45 rows loaded, 1 quarantined", "loaded", quarantined=1, check="not_after_fetch_date("),
+    Case("revenue-fiscal-quarter-in-the-future", "nvidia_revenue", "revenue.csv",
+         revenue_fiscal_quarter_in_the_future, 1, "not_after_fetch_date(", "failed", quarantined=1,
+         check="not_after_fetch_date("),
+    Case("revenue-fiscal-label-contradicts-dates", "nvidia_revenue", "revenue.csv",
+         revenue_fiscal_label_contradicts_dates, 1, "fiscal_quarter_matches_period_end", "failed", quarantined=1,
+         check="fiscal_quarter_matches_period_end"),
+    Case("file-name-date-is-not-a-day", "litellm", "litellm_model_prices_asof_2025-02-30.json",
+         lambda: _json(_litellm_entries()), 1, "the date 2025-02-30 in the file name is not a real day", "failed"),
+    Case("file-name-date-after-today", "litellm", f"litellm_model_prices_asof_{NEXT_YEAR}-01-01.json",
+         lambda: _json(_litellm_entries()), 1, "in the file name is after today", "failed"),
     Case("csv-header-without-rows", "nvidia_revenue", "revenue.csv", revenue_header_only, 1,
          "the CSV has a header but no rows", "failed"),
     Case("release-dated-next-year", "epoch_prices", "prices.csv", prices_release_next_year, 0,
@@ -807,3 +857,42 @@ def test_the_same_rejected_payload_twice_in_one_second_is_two_failed_batches(tmp
     per_batch = con.execute("select batch_id, count(*) from meta.quarantine group by all order by all").fetchall()
     assert [count for _, count in per_batch] == [3, 3]
     con.close()
+
+
+# --- files that must not be read at all ---------------------------------------------------
+
+
+def _ingest_path(home: Settings, feed: str, path: Path, *extra: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, ["ingest", feed, "--file", str(path), "--home", str(home.home), *extra], env=env)
+
+
+def test_a_symlink_is_refused_unless_asked(baseline: Baseline, home: Settings, tmp_path: Path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("sysadm:x:0:0:secret-line\n")
+    link = tmp_path / "notable.csv"
+    link.symlink_to(secret)
+    archived = sorted(home.archive_dir.rglob("*"))
+    result = _ingest_path(home, "epoch_models", link)
+    assert result.exit_code == 1, result.output
+    assert "symbolic link" in result.output and "--follow-symlinks" in result.output
+    assert "secret-line" not in result.output and "Traceback" not in result.output
+    assert _staging_state(home.published_db) == baseline.staging
+    assert sorted(home.archive_dir.rglob("*")) == archived
+    followed = _ingest_path(home, "epoch_models", link, "--follow-symlinks")
+    assert "symbolic link" not in followed.output
+
+
+def test_a_device_is_not_read(baseline: Baseline, home: Settings):
+    result = _ingest_path(home, "litellm", Path("/dev/zero"))
+    assert result.exit_code == 1, result.output
+    assert "not a regular file" in result.output and "/dev/zero" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(baseline: Baseline, home: Settings, tmp_path: Path):
+    path = tmp_path / "prices.json"
+    path.write_bytes(_json(_litellm_entries(200)))
+    result = _ingest_path(home, "litellm", path, env={"INFERCAST_MAX_FILE_MB": "0.001"})
+    assert result.exit_code == 1, result.output
+    assert "MB cap for one file" in result.output and "INFERCAST_MAX_FILE_MB" in result.output
+    assert _staging_state(home.published_db) == baseline.staging

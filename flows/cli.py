@@ -670,11 +670,19 @@ def _print_query(con: Any, sql_name: str, title: str, headers: tuple[str, ...]) 
 
 
 def main() -> None:
+    from flows.env_errors import describe
+
     try:
         app()
     except KeyboardInterrupt:
         errors.print("interrupted")
         raise SystemExit(130) from None
+    except Exception as error:
+        message = describe(error)
+        if message is None:
+            raise
+        _fail(message)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -50,3 +50,24 @@ def test_temp_files_of_a_dead_process_are_swept_at_start(tmp_path):
     open_work(settings).close()
     assert not stale_copy.exists() and not stale_archive.exists()
     assert live_copy.exists()
+
+
+def test_a_run_killed_while_publishing_is_marked_crashed(tmp_path):
+    from warehouse.run_log import finish_run, mark_crashed_runs, start_run
+
+    settings = Settings.from_env(tmp_path / "home")
+    con = open_work(settings)
+    start_run(con, "published-run", "refresh", {}, None)
+    finish_run(con, "published-run", "success", {}, [])
+    con.close()
+    publish(settings)
+    con = open_work(settings)
+    # Recorded as a success just before its publish, then killed: the published copy lacks it.
+    start_run(con, "killed-in-publish", "refresh", {}, None)
+    finish_run(con, "killed-in-publish", "success", {}, [])
+    assert mark_crashed_runs(con, settings.published_db) == 1
+    statuses = dict(con.execute("select run_id, status from meta.flow_runs").fetchall())
+    warnings = con.execute("select warnings from meta.flow_runs where run_id = 'killed-in-publish'").fetchall()
+    con.close()
+    assert statuses == {"published-run": "success", "killed-in-publish": "crashed"}
+    assert "killed before its publish completed" in warnings[0][0]

@@ -60,6 +60,7 @@ def _mode(live: bool) -> str:
 
 class _State:
     debug = False
+    terminated = False
 
 
 def _settings(home: Path | None) -> Any:
@@ -669,13 +670,35 @@ def _print_query(con: Any, sql_name: str, title: str, headers: tuple[str, ...]) 
     console.print(table)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, delivered like Ctrl-C so every stage rolls back exactly as it does for an interrupt."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    # Remembered as well as raised: a library may turn the interrupt into a plain KeyboardInterrupt.
+    _State.terminated = True
+    raise Terminated()
+
+
 def main() -> None:
+    import signal
+
     from flows.env_errors import describe
 
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        # Typer turns an interrupt into exit code 130 itself; a SIGTERM is told apart by the flag.
         app()
-    except KeyboardInterrupt:
-        errors.print("interrupted")
+    except (KeyboardInterrupt, SystemExit) as stop:
+        if isinstance(stop, SystemExit) and stop.code != 130:
+            raise
+        if _State.terminated:
+            errors.print(
+                "stopped by SIGTERM: a load in progress was rolled back (each load is one transaction) "
+                "and the published warehouse is only replaced once a command's work is complete"
+            )
+            raise SystemExit(143) from None
+        errors.print("interrupted: a load in progress was rolled back (each load is one transaction)")
         raise SystemExit(130) from None
     except Exception as error:
         message = describe(error)

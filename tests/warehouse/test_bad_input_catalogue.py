@@ -100,6 +100,19 @@ def litellm_price_above_cap() -> bytes:
     return _json(entries)
 
 
+def litellm_duplicate_model_key() -> bytes:
+    # A second "catalogue-lm-b" entry 100x cheaper: json.loads alone would keep it silently.
+    text = _json(_litellm_entries()).decode()
+    cheaper = '"catalogue-lm-b": {"input_cost_per_token": 2e-08, "litellm_provider": "catalogue_ai", "mode": "chat"},'
+    return text.replace("{\n", "{\n  " + cheaper + "\n", 1).encode()
+
+
+def litellm_entry_is_a_list() -> bytes:
+    entries: dict[str, object] = dict(_litellm_entries())
+    entries["catalogue-lm-z"] = ["not", "an", "entry"]
+    return _json(entries)
+
+
 def litellm_gzip_named_json() -> bytes:
     return gzip.compress(_json(_litellm_entries()), mtime=0)
 
@@ -398,6 +411,10 @@ CASES = [
          "model 'catalogue-lm-c': not a price: 'cheap'", "failed"),
     Case("litellm-price-above-1000-per-mtok", "litellm", "prices.json", litellm_price_above_cap, 0,
          "29 rows loaded, 1 quarantined", "loaded", quarantined=1, check="less_than_or_equal_to(1000.0)"),
+    Case("litellm-duplicate-model-key", "litellm", "prices.json", litellm_duplicate_model_key, 1,
+         "the JSON repeats the key 'catalogue-lm-b' in one object", "failed"),
+    Case("litellm-entry-of-the-wrong-type", "litellm", "prices.json", litellm_entry_is_a_list, 1,
+         "model 'catalogue-lm-z': the entry is an array, expected an object", "failed"),
     Case("litellm-gzip-named-json-is-decompressed", "litellm", "prices.json", litellm_gzip_named_json, 0,
          "30 rows loaded, 0 quarantined", "loaded"),
     Case("litellm-truncated-gzip", "litellm", "prices.json", litellm_truncated_gzip, 1,

@@ -26,9 +26,8 @@ from sources.errors import FeedError
 from sources.schemas import NATURAL_KEYS
 from warehouse import archive
 from warehouse.db import fetch_all, insert_frame, insert_frame_counting
+from warehouse.gate import Gates, configured_gates
 from warehouse.validate import QUARANTINE_COLUMNS, Validated, validate_frame, validate_frames
-
-DEFAULT_QUARANTINE_THRESHOLD = 0.05
 
 
 class BatchRejected(FeedError):
@@ -110,13 +109,13 @@ def load_batch(
     payload: bytes,
     frames: dict[str, pl.DataFrame],
     fetched_at: dt.datetime,
-    quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD,
+    gates: Gates | None = None,
 ) -> BatchResult:
     digest, stored_at = archive.store(archive_dir, feed_id, payload)
     incoming = Payload(source=source, sha256=digest, archive_path=stored_at, fetched_at=fetched_at, frames=frames)
     con.execute("begin transaction")
     try:
-        (result,) = load_batches(con, feed_id=feed_id, payloads=[incoming], quarantine_threshold=quarantine_threshold)
+        (result,) = load_batches(con, feed_id=feed_id, payloads=[incoming], gates=gates)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -131,16 +130,18 @@ def load_batches(
     *,
     feed_id: str,
     payloads: Sequence[Payload],
-    quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD,
+    gates: Gates | None = None,
 ) -> list[BatchResult]:
     """Record and load each payload as its own batch, as `load_batch` would one after another.
 
     Runs inside the caller's transaction: the caller commits, or rolls back on an error. A
-    payload that failed to parse, or whose share of failing rows is above the threshold, is
-    recorded as a failed batch (its result carries the error to raise); the others load.
+    payload that failed to parse, or one of whose frames has more failing rows than its gate
+    allows (`warehouse/quarantine_gate.toml`, by feed and frame), is recorded as a failed batch
+    (its result carries the error to raise); the others load.
     """
     if not payloads:
         return []
+    gates = gates or configured_gates()
     loaded, taken = _earlier_batches(con, feed_id, payloads)
     validated = _validate([p for p in payloads if p.error is None and p.sha256 not in loaded])
     results: list[BatchResult] = []
@@ -169,10 +170,10 @@ def load_batches(
         result.rows_duplicate = sum(v.duplicates for v in checked.values())
         if quarantine.height:
             result.rows_quarantined = quarantine.select("staging_table", "source_row").unique().height
-        share = result.rows_quarantined / result.rows_in if result.rows_in else 0.0
-        if share > quarantine_threshold:
+        rejected = _rejected_frames(checked, feed_id, gates)
+        if rejected:
             result.status = "failed"
-            result.message = _rejection_message(quarantine, share, quarantine_threshold)
+            result.message = _rejection_message(quarantine, rejected)
             result.error = BatchRejected(result.message, feed=feed_id, source=incoming.source)
         else:
             loaded[incoming.sha256] = result.batch_id
@@ -354,7 +355,23 @@ def record_failed_batch(
     return batch_id
 
 
-def _rejection_message(quarantine: pl.DataFrame, share: float, threshold: float) -> str:
+def _rejected_frames(checked: dict[str, Validated], feed_id: str, gates: Gates) -> list[str]:
+    """'<share> of <table> rows (<gate>)' for each frame whose failing rows its gate does not allow.
+
+    A frame is judged on its own distinct rows (exact repeats collapsed), so neither the other
+    frames of the payload nor repeated lines can dilute its failures.
+    """
+    rejected = []
+    for table, validated in checked.items():
+        distinct = validated.rows_in - validated.duplicates
+        bad = distinct - validated.good.height
+        gate = gates.gate_for(feed_id, table)
+        if gate.rejects(bad, distinct):
+            rejected.append(f"{bad / distinct:.1%} of {table} rows ({bad} of {distinct}; {gate.describe()})")
+    return rejected
+
+
+def _rejection_message(quarantine: pl.DataFrame, rejected: list[str]) -> str:
     # Ties in the order the failures were found, so the same payload always gets the same message.
     reasons = (
         quarantine.group_by("column_name", "check_name", maintain_order=True)
@@ -364,4 +381,4 @@ def _rejection_message(quarantine: pl.DataFrame, share: float, threshold: float)
         .to_dicts()
     )
     listed = "; ".join(f"{r['check_name']} on {r['column_name'] or 'row'}: {r['len']}" for r in reasons)
-    return f"batch rejected: {share:.1%} of rows failed checks (threshold {threshold:.0%}); top reasons: {listed}"
+    return f"batch rejected: {' and '.join(rejected)} failed checks; top reasons: {listed}"

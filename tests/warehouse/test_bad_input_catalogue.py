@@ -100,6 +100,20 @@ def litellm_price_above_cap() -> bytes:
     return _json(entries)
 
 
+def litellm_eleven_percent_of_prices_bad() -> bytes:
+    # 11 of 100 chat input prices x 1e6: pooled with the clean models and aliases it was 3.7%.
+    entries = {
+        f"catalogue-lm-{i:03d}": {
+            "input_cost_per_token": (i + 1) * 1e-06 * (1e6 if i < 11 else 1),
+            "output_cost_per_token": (i + 1) * 4e-06,
+            "litellm_provider": "catalogue_ai",
+            "mode": "chat",
+        }
+        for i in range(100)
+    }
+    return _json(entries)
+
+
 def litellm_duplicate_model_key() -> bytes:
     # A second "catalogue-lm-b" entry 100x cheaper: json.loads alone would keep it silently.
     text = _json(_litellm_entries()).decode()
@@ -391,7 +405,10 @@ class Case:
 
     outcome "failed": exit 1, one failed batch whose message contains `fragment`, staging as before.
     outcome "loaded": exit 0, one loaded batch with `quarantined` rows held back (their checks
-    contain `check`) and `duplicates` exact repeats collapsed; the earlier rows untouched.
+    contain `check`) and `duplicates` exact repeats collapsed; the earlier rows untouched. A
+    batch whose good rows are all already in staging (`adds_rows` false) loads none of them.
+    One bad row never rejects a batch (the gate also asks for at least two), so a small file's
+    one bad row is quarantined.
     """
 
     id: str
@@ -404,6 +421,7 @@ class Case:
     quarantined: int = 0
     check: str = ""
     duplicates: int = 0
+    adds_rows: bool = True
 
 
 CASES = [
@@ -411,6 +429,9 @@ CASES = [
          "model 'catalogue-lm-c': not a price: 'cheap'", "failed"),
     Case("litellm-price-above-1000-per-mtok", "litellm", "prices.json", litellm_price_above_cap, 0,
          "29 rows loaded, 1 quarantined", "loaded", quarantined=1, check="less_than_or_equal_to(1000.0)"),
+    Case("litellm-11-percent-of-prices-bad-is-not-diluted-by-models", "litellm", "prices.json",
+         litellm_eleven_percent_of_prices_bad, 1, "11.0% of token_prices rows (11 of 100;", "failed", quarantined=11,
+         check="less_than_or_equal_to(1000.0)"),
     Case("litellm-duplicate-model-key", "litellm", "prices.json", litellm_duplicate_model_key, 1,
          "the JSON repeats the key 'catalogue-lm-b' in one object", "failed"),
     Case("litellm-entry-of-the-wrong-type", "litellm", "prices.json", litellm_entry_is_a_list, 1,
@@ -445,8 +466,8 @@ CASES = [
          "44 rows loaded, 2 quarantined", "loaded", quarantined=2, check="multiple_fields_uniqueness"),
     Case("negative-units-shipped", "epoch_chips", "chips.csv", chips_negative_units, 0,
          "44 rows loaded, 1 quarantined", "loaded", quarantined=1, check="greater_than_or_equal_to(0.0)"),
-    Case("p5-above-p95-rejects-a-small-batch", "epoch_chips", "chips.csv", chips_p5_above_p95, 1,
-         "units_p5_le_p50_le_p95 on row: 1", "failed", quarantined=1, check="_p5_le_p50_le_p95"),
+    Case("p5-above-p95-in-a-small-batch-is-quarantined", "epoch_chips", "chips.csv", chips_p5_above_p95, 0,
+         "4 rows loaded, 1 quarantined", "loaded", quarantined=1, check="_p5_le_p50_le_p95"),
     Case("fiscal-quarter-export-given-to-epoch-chips", "epoch_chips", "chips.csv", chips_fiscal_quarter, 1,
          "is not a calendar quarter", "failed"),
     Case("chips-file-given-to-nvidia-revenue", "nvidia_revenue", "revenue.csv", chips_file_given_to_nvidia_revenue,
@@ -461,11 +482,11 @@ CASES = [
     Case("chip-quarter-starting-in-the-future", "epoch_chips", "chips.csv", chips_quarter_starting_in_the_future, 0,
          "45 rows loaded, 1 quarantined", "loaded", quarantined=1, check="not_after_fetch_date("),
     Case("revenue-fiscal-quarter-in-the-future", "nvidia_revenue", "revenue.csv",
-         revenue_fiscal_quarter_in_the_future, 1, "not_after_fetch_date(", "failed", quarantined=1,
-         check="not_after_fetch_date("),
+         revenue_fiscal_quarter_in_the_future, 0, "0 rows loaded, 1 quarantined", "loaded", quarantined=1,
+         check="not_after_fetch_date(", adds_rows=False),
     Case("revenue-fiscal-label-contradicts-dates", "nvidia_revenue", "revenue.csv",
-         revenue_fiscal_label_contradicts_dates, 1, "fiscal_quarter_matches_period_end", "failed", quarantined=1,
-         check="fiscal_quarter_matches_period_end"),
+         revenue_fiscal_label_contradicts_dates, 0, "0 rows loaded, 1 quarantined", "loaded", quarantined=1,
+         check="fiscal_quarter_matches_period_end", adds_rows=False),
     Case("file-name-date-is-not-a-day", "litellm", "litellm_model_prices_asof_2025-02-30.json",
          lambda: _json(_litellm_entries()), 1, "the date 2025-02-30 in the file name is not a real day", "failed"),
     Case("file-name-date-after-today", "litellm", f"litellm_model_prices_asof_{NEXT_YEAR}-01-01.json",
@@ -621,7 +642,8 @@ def test_bad_input(case: Case, baseline: Baseline, home: Settings, tmp_path: Pat
         assert _staging_state(db, baseline.batches) == baseline.staging
         after = _staging_state(db)
         added = sum(after[t][0] for t in STAGING_TABLES) - sum(baseline.staging[t][0] for t in STAGING_TABLES)
-        assert added == batch["rows_loaded"] > 0
+        assert added == batch["rows_loaded"]
+        assert (added > 0) is case.adds_rows
 
 
 def test_a_rejected_batch_names_feed_file_and_top_reasons_with_counts(home: Settings, tmp_path: Path):
@@ -630,7 +652,8 @@ def test_a_rejected_batch_names_feed_file_and_top_reasons_with_counts(home: Sett
     result = runner.invoke(app, ["ingest", "epoch_prices", "--file", str(path), "--home", str(home.home)])
     output = " ".join(result.output.split())
     assert result.exit_code == 1
-    assert f"feed epoch_prices, {path}: batch rejected: 15.0% of rows failed checks (threshold 5%)" in output
+    rejected = "batch rejected: 30.0% of token_prices rows (3 of 10; threshold 5% and at least 2 rows) failed checks"
+    assert f"feed epoch_prices, {path}: {rejected}" in output
     assert "top reasons: less_than_or_equal_to(1000.0) on blended_usd_per_mtok: 3" in output
 
 

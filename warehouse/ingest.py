@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -21,7 +20,7 @@ from sources.registry import Feed
 from sources.snapshot import read_canonical, snapshot_files
 from warehouse import archive
 from warehouse.fetch_state import EndpointState, load_state, record_failure, record_success
-from warehouse.load import BatchResult, Payload, load_batch, load_batches, record_failed_batch
+from warehouse.load import BatchResult, Payload, date_in_name, load_batch, load_batches, record_failed_batch
 from warehouse.settings import Settings
 
 # Files are parsed and validated in groups of about this many payload bytes: large enough that
@@ -49,8 +48,6 @@ def ingest_bundled(con: duckdb.DuckDBPyConnection, settings: Settings, feed: Fee
     return results
 
 
-_DATE_IN_NAME = re.compile(r"(20\d{2}-\d{2}-\d{2})")
-
 # Plain files larger than this are refused before they are read (`--file /dev/zero` must not
 # exhaust memory). The largest real payload (Epoch's models CSV) is a few MB.
 MAX_FILE_MB_ENV = "INFERCAST_MAX_FILE_MB"
@@ -64,14 +61,14 @@ def vintage_date(path: Path, feed_id: str | None = None) -> dt.date:
     error: silently dating the file today would mis-date every observation in it.
     """
     today = _now().date()
-    match = _DATE_IN_NAME.search(path.name)
-    if not match:
+    named = date_in_name(path.name)
+    if named is None:
         return today
     try:
-        day = dt.date.fromisoformat(match.group(1))
+        day = dt.date.fromisoformat(named)
     except ValueError:
         raise FeedError(
-            f"the date {match.group(1)} in the file name is not a real day; rename the file with the date "
+            f"the date {named} in the file name is not a real day; rename the file with the date "
             "it was downloaded (YYYY-MM-DD)",
             feed=feed_id,
             source=str(path),

@@ -3,7 +3,10 @@
 A batch is all-or-nothing: its ingest record, its quarantined rows and its good rows are
 written in one transaction. Rows whose natural key is already in staging are not loaded
 again, so loading the same payload twice adds nothing, and an unchanged payload (same
-sha256 as an earlier loaded batch of the feed) is recognised and skipped outright.
+sha256 as an earlier loaded batch of the feed, and the same date in its file name) is
+recognised and skipped outright. The same bytes under a file name with another date are a
+new observation of that date (a LiteLLM file still valid on 2025-04-01): a new batch, while
+the archive keeps the one copy of the bytes.
 
 `load_batches` loads several payloads of one feed, one batch each, with the same outcome
 as loading them one after another with `load_batch` (the same batches, counts, quarantine
@@ -13,6 +16,7 @@ records and staging rows), but validates them together and inserts each table on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +32,19 @@ from warehouse import archive
 from warehouse.db import fetch_all, insert_frame, insert_frame_counting
 from warehouse.gate import Gates, configured_gates
 from warehouse.validate import QUARANTINE_COLUMNS, Validated, validate_frame, validate_frames
+
+DATE_IN_NAME = re.compile(r"(20\d{2}-\d{2}-\d{2})")
+
+
+def date_in_name(source: str) -> str | None:
+    """The YYYY-MM-DD a file name (the last part of a path or URL) carries, if any."""
+    match = DATE_IN_NAME.search(source.rsplit("/", 1)[-1])
+    return match.group(1) if match else None
+
+
+def _unchanged_key(source: str, digest: str) -> tuple[str, str | None]:
+    """What makes a payload the same as an earlier one: its bytes and the date its name gives them."""
+    return digest, date_in_name(source)
 
 
 class BatchRejected(FeedError):
@@ -143,7 +160,7 @@ def load_batches(
         return []
     gates = gates or configured_gates()
     loaded, taken = _earlier_batches(con, feed_id, payloads)
-    validated = _validate([p for p in payloads if p.error is None and p.sha256 not in loaded])
+    validated = _validate([p for p in payloads if p.error is None and _unchanged_key(p.source, p.sha256) not in loaded])
     results: list[BatchResult] = []
     recorded: list[tuple[BatchResult, Payload]] = []
     good: dict[str, list[tuple[str, pl.DataFrame]]] = {}
@@ -151,7 +168,8 @@ def load_batches(
     for incoming in payloads:
         result = BatchResult(batch_id="", feed=feed_id, source=incoming.source, sha256=incoming.sha256)
         results.append(result)
-        earlier = loaded.get(incoming.sha256) if incoming.error is None else None
+        key = _unchanged_key(incoming.source, incoming.sha256)
+        earlier = loaded.get(key) if incoming.error is None else None
         if earlier is not None:
             result.batch_id = earlier
             result.status = "unchanged"
@@ -176,7 +194,7 @@ def load_batches(
             result.message = _rejection_message(quarantine, rejected)
             result.error = BatchRejected(result.message, feed=feed_id, source=incoming.source)
         else:
-            loaded[incoming.sha256] = result.batch_id
+            loaded[key] = result.batch_id
             for table, v in checked.items():
                 good.setdefault(table, []).append((result.batch_id, v.good))
                 result.tables[table] = 0
@@ -197,22 +215,23 @@ def load_batches(
 
 def _earlier_batches(
     con: duckdb.DuckDBPyConnection, feed_id: str, payloads: Sequence[Payload]
-) -> tuple[dict[str, str], set[str]]:
-    """(sha256 -> the latest loaded batch of the feed with that payload, batch ids the payloads'
-    new batches could collide with), in one query."""
+) -> tuple[dict[tuple[str, str | None], str], set[str]]:
+    """((sha256, date in the file name) -> the latest loaded batch of the feed with that payload
+    and date, batch ids the payloads' new batches could collide with), in one query."""
     prefix = _shared_prefix([_batch_id_base(feed_id, p.fetched_at, p.sha256) for p in payloads])
     rows = fetch_all(
         con,
-        "select batch_id, sha256, finished_at, feed = ? and status = 'loaded' and sha256 in "
+        "select batch_id, sha256, source, finished_at, feed = ? and status = 'loaded' and sha256 in "
         "(select unnest(?::varchar[])) as loaded from meta.ingest_batches where starts_with(batch_id, ?) or loaded",
         [feed_id, sorted({p.sha256 for p in payloads}), prefix],
     )
-    latest: dict[str, tuple[str, dt.datetime]] = {}
-    for batch_id, digest, finished_at, is_loaded in rows:
-        if is_loaded and (digest not in latest or finished_at > latest[digest][1]):
-            latest[digest] = (batch_id, finished_at)
+    latest: dict[tuple[str, str | None], tuple[str, dt.datetime]] = {}
+    for batch_id, digest, source, finished_at, is_loaded in rows:
+        key = _unchanged_key(str(source), str(digest))
+        if is_loaded and (key not in latest or finished_at > latest[key][1]):
+            latest[key] = (batch_id, finished_at)
     # Ids not starting with the prefix cannot collide, so keeping them in the set is harmless.
-    return {digest: batch_id for digest, (batch_id, _) in latest.items()}, {str(row[0]) for row in rows}
+    return {key: batch_id for key, (batch_id, _) in latest.items()}, {str(row[0]) for row in rows}
 
 
 def _validate(payloads: list[Payload]) -> dict[int, tuple[dict[str, Validated], pl.DataFrame]]:

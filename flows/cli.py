@@ -425,15 +425,22 @@ def forecast(
     home: HomeOption = None,
     lock_timeout: LockTimeoutOption = 600.0,
 ) -> None:
-    """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest)."""
+    """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest).
+
+    A past --as-of writes its report and exports to exports/as-of-DATE/ and leaves the current
+    marts published (flows/backdated.py).
+    """
     import datetime as _dt
 
+    from flows import backdated
     from flows.stages import build_marts, fit_forecasts, render_reports
     from warehouse.connection import open_work
     from warehouse.lock import LockTimeout, WriterLock
     from warehouse.publish import publish
 
-    as_of_date = _parse_date(as_of) if as_of else _dt.datetime.now(_dt.UTC).date()
+    today = _dt.datetime.now(_dt.UTC).date()
+    as_of_date = _parse_date(as_of) if as_of else today
+    is_backdated = backdated.is_backdated(as_of_date, today)
     settings = _settings(home)
     try:
         with WriterLock(settings.lock_path, timeout_s=lock_timeout), console.status("forecasting…"):
@@ -441,7 +448,10 @@ def forecast(
             try:
                 marts = build_marts(con, as_of_date)
                 summary = fit_forecasts(con, as_of_date)
-                report_path = render_reports(con, settings, summary.notes[0])
+                out_dir = backdated.exports_dir(settings, as_of_date) if is_backdated else None
+                report_path = render_reports(con, settings, summary.notes[0], out_dir=out_dir)
+                if is_backdated:
+                    build_marts(con, backdated.current_as_of(con, as_of_date, today))
             finally:
                 con.close()
             publish(settings)

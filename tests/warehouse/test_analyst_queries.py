@@ -150,13 +150,16 @@ def _forecast_value(run_id: str, ds: dt.date, mean: float) -> dict:
     }
 
 
+CURRENT_AS_OF = dt.date(2025, 6, 30)
+
+
 def _three_runs(con: duckdb.DuckDBPyConnection) -> None:
     """The current success, a backdated success (finished later, earlier as-of) and a newest failure."""
     _insert(
         con,
         "forecast.runs",
         [
-            _run("run-current", dt.date(2025, 6, 30), dt.datetime(2025, 7, 1, 6)),
+            _run("run-current", CURRENT_AS_OF, dt.datetime(2025, 7, 1, 6)),
             _run("run-backdated", dt.date(2025, 3, 31), dt.datetime(2025, 8, 1, 6)),
             _run("run-failed", dt.date(2025, 9, 30), dt.datetime(2025, 9, 1, 6), status="failed"),
         ],
@@ -332,8 +335,8 @@ def test_latest_decline_rates_come_from_the_latest_successful_run(con):
         "select run_id, as_of, tier_label, method, factor_per_year, ci90_low, ci90_high "
         "from marts.latest_decline_rates order by method",
     ) == [
-        ("run-current", dt.date(2025, 6, 30), "MMLU at GPT-4 level", "frontier_lows_ols", 40.0, 20.0, 80.0),
-        ("run-current", dt.date(2025, 6, 30), "MMLU at GPT-4 level", "monthly_index_loglinear_ols_hac", 10.0, 5.0, 20.0),
+        ("run-current", CURRENT_AS_OF, "MMLU at GPT-4 level", "frontier_lows_ols", 40.0, 20.0, 80.0),
+        ("run-current", CURRENT_AS_OF, "MMLU at GPT-4 level", "monthly_index_loglinear_ols_hac", 10.0, 5.0, 20.0),
     ]
 
 

@@ -7,8 +7,9 @@ fast; `refresh` imports them when it runs.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import io
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -17,6 +18,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from flows.terminal_text import escape_control
 
 app = typer.Typer(
     name="infercast",
@@ -57,6 +61,7 @@ def _mode(live: bool) -> str:
 class _State:
     debug = False
     home: Path | None = None
+    terminated = False
 
 
 def _settings(home: Path | None) -> Any:
@@ -196,6 +201,7 @@ def _ingest_detail(item: dict[str, Any]) -> str:
 
 
 SQL_FORMATS = ("table", "csv", "json", "parquet")
+MAX_QUERY_FILE_BYTES = 1_000_000
 
 
 @app.command()
@@ -220,13 +226,23 @@ def sql(
             "--out", help="Write the result to this file instead of stdout (required for parquet).", show_default=False
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="Rows shown in table format (csv, json and parquet hold all rows).")] = 100,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Rows fetched and shown (default: 100 in table format; all rows in csv, json and parquet).",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.001, help="Seconds a query may run before it is stopped.")
+    ] = 300.0,
 ) -> None:
     """Run one read-only SQL query against the published warehouse: a query argument or -f FILE."""
     import duckdb
 
-    from flows.sqlguard import RefusedStatement, check_read_only
-    from warehouse.connection import NoPublishedWarehouse, open_published
+    from flows.sql_stream import QueryTimedOut, time_limit
+    from flows.sqlguard import RefusedStatement, check_read_only, open_analyst_connection
 
     output_format = output_format.lower()
     if output_format not in SQL_FORMATS:
@@ -237,35 +253,84 @@ def sql(
     settings = _settings(home)
     if out is not None and out.resolve() in {settings.published_db.resolve(), settings.work_db.resolve()}:
         raise _fail(f"--out {out} is the warehouse itself; `infercast sql` does not write it", code=2)
+    if not settings.published_db.exists():
+        raise _fail(f"no published warehouse at {settings.published_db}; run `infercast refresh` first")
     try:
-        con = open_published(settings)
-    except NoPublishedWarehouse as error:
-        raise _fail(str(error)) from error
-    arrow_table: Any = None
-    names: list[str] = []
-    rows: list[tuple[Any, ...]] = []
-    try:
-        check_read_only(con, text)
-        if output_format == "parquet":
-            # An Arrow table fetched in-process: `COPY ... TO` stays refused by the guard.
-            arrow_table = con.sql(text).to_arrow_table()
-        else:
-            cursor = con.execute(text)
-            names = [column[0] for column in cursor.description or []]
-            rows = cursor.fetchall()
-    except RefusedStatement as error:
-        raise _fail(str(error), code=2) from error
+        con = open_analyst_connection(settings.published_db)
     except duckdb.Error as error:
-        raise _fail(f"query failed: {error}") from error
+        raise _fail(f"cannot open the published warehouse {settings.published_db}: {error}") from error
+    try:
+        try:
+            check_read_only(con, text)
+        except RefusedStatement as error:
+            raise _fail(_without_file_text(str(error), file), code=2) from error
+        with time_limit(con, timeout):
+            _run_analyst_query(con, text, output_format, limit, out)
+    except QueryTimedOut as error:
+        raise _fail(str(error)) from error
+    except duckdb.Error as error:
+        raise _fail(f"query failed: {_without_file_text(str(error), file)}") from error
     finally:
         con.close()
-    if arrow_table is not None and out is not None:
-        _write_parquet(arrow_table, out)
-        errors.print(f"wrote {arrow_table.num_rows} row(s) to {out}", highlight=False)
+
+
+def _run_analyst_query(con: Any, text: str, output_format: str, limit: int | None, out: Path | None) -> None:
+    """Fetch in bounded chunks: a table shows `limit` rows (100 by default), files stream every row."""
+    from flows import sql_stream
+
+    if output_format == "parquet" and out is not None:
+        _write_out(out, lambda temp: sql_stream.write_parquet(str(temp), con, text, limit))
         return
-    _print_rows(names, rows, output_format, limit, out=out)
-    if out is not None:
-        errors.print(f"wrote {len(rows)} row(s) to {out}", highlight=False)
+    cursor = con.execute(text)
+    names = [column[0] for column in cursor.description or []]
+    if output_format == "table":
+        shown = limit or 100
+        rows, more = sql_stream.head(cursor, shown)
+        target = console if out is None else Console(file=io.StringIO(), width=10_000, no_color=True, highlight=False)
+        _print_table(target, names, rows, shown, more=more)
+        if out is not None:
+            _write_text(out, target.file.getvalue())  # type: ignore[attr-defined]
+            errors.print(f"wrote {len(rows)} row(s) to {out}", highlight=False)
+        return
+    write = sql_stream.write_csv if output_format == "csv" else sql_stream.write_json
+    if out is None:
+        write(sys.stdout, names, _escaped_chunks(sql_stream.chunks(cursor, limit)))
+        return
+
+    def write_text_file(temp: Path) -> int:
+        with temp.open("w", encoding="utf-8", newline="") as handle:
+            return write(handle, names, sql_stream.chunks(cursor, limit))
+
+    _write_out(out, write_text_file)
+
+
+def _write_out(out: Path, write: Any) -> None:
+    """`write(temp)` fills a temporary file beside `out`, renamed into place only when complete."""
+    temp = _temp_beside(out)
+    try:
+        count = write(temp)
+        os.replace(temp, out)
+    except OSError as error:
+        raise _fail(f"cannot write {out}: {error.strerror or error}") from error
+    finally:
+        temp.unlink(missing_ok=True)
+    errors.print(f"wrote {count} row(s) to {out}", highlight=False)
+
+
+def _escaped_chunks(batches: Any) -> Any:
+    """Rows for a terminal: control characters in text shown as escapes, never sent raw."""
+    for rows in batches:
+        yield [tuple(escape_control(value) if isinstance(value, str) else value for value in row) for row in rows]
+
+
+def _without_file_text(message: str, file: Path | None) -> str:
+    """A DuckDB error about a query read from a file, without the file's text (it may not be SQL)."""
+    if file is None:
+        return message
+    first = message.split("\n", 1)[0]
+    first = re.sub(r'(at or near|Referenced column|name|with name) "[^"]*"', r"\1 (text withheld)", first)
+    first = re.sub(r"'[^']*'|\"[^\"]*\"", "(text withheld)", first)
+    return f"{first} (in the query file {file}; its text is not echoed)"
 
 
 def _query_text(query: str | None, file: Path | None) -> str:
@@ -277,24 +342,15 @@ def _query_text(query: str | None, file: Path | None) -> str:
     if file is None:
         raise _fail("give a query, or -f FILE with one", code=2)
     try:
+        if file.exists() and not file.is_file():
+            raise _fail(f"the query file {file} is not a regular file", code=2)
+        if file.stat().st_size > MAX_QUERY_FILE_BYTES:
+            raise _fail(f"the query file {file} is larger than {MAX_QUERY_FILE_BYTES // 1_000_000} MB", code=2)
         return file.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise _fail(f"cannot read the query file {file}: {error.strerror or error}", code=2) from error
     except UnicodeDecodeError as error:
         raise _fail(f"the query file {file} is not UTF-8 text", code=2) from error
-
-
-def _write_parquet(table: Any, out: Path) -> None:
-    import pyarrow
-    import pyarrow.parquet as parquet
-
-    temp = _temp_beside(out)
-    try:
-        parquet.write_table(table, str(temp))
-        os.replace(temp, out)
-    except (OSError, pyarrow.ArrowException) as error:
-        temp.unlink(missing_ok=True)
-        raise _fail(f"cannot write {out}: {error}") from error
 
 
 def _write_text(out: Path, text: str) -> None:
@@ -312,64 +368,30 @@ def _temp_beside(out: Path) -> Path:
     return out.with_name(f".{out.name}.{os.getpid()}.tmp")
 
 
-def _print_rows(
-    names: list[str],
-    rows: list[tuple[Any, ...]],
-    output_format: str,
-    limit: int,
-    out: Path | None = None,
+def _print_table(
+    target: Console, names: list[str], rows: list[tuple[Any, ...]], limit: int, more: bool = False
 ) -> None:
-    """Rows as a table, CSV or JSON: on stdout, or (with `out`) into that file."""
-    if output_format in ("csv", "json"):
-        text = _rows_text(names, rows, output_format)
-        if out is None:
-            sys.stdout.write(text)
-        else:
-            _write_text(out, text)
-        return
-    if out is None:
-        _print_table(console, names, rows, limit)
-        return
-    import io
-
-    buffer = io.StringIO()
-    # Wide and plain, so a table in a file is neither folded nor full of colour codes.
-    _print_table(Console(file=buffer, width=10_000, no_color=True, highlight=False), names, rows, limit)
-    _write_text(out, buffer.getvalue())
-
-
-def _rows_text(names: list[str], rows: list[tuple[Any, ...]], output_format: str) -> str:
-    import io
-
-    if output_format == "json":
-        records = [dict(zip(names, row, strict=True)) for row in rows]
-        return json.dumps(records, default=str, indent=2) + "\n"
-    import csv
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def _print_table(target: Console, names: list[str], rows: list[tuple[Any, ...]], limit: int) -> None:
+    """At most `limit` rows; `more` says the result had rows beyond those fetched."""
     table = Table(show_lines=False)
     for name in names:
-        table.add_column(name, overflow="fold")
+        table.add_column(escape_control(name), overflow="fold")
     for row in rows[:limit]:
         table.add_row(*(_cell(value) for value in row))
     target.print(table)
     shown = min(limit, len(rows))
+    if more:
+        target.print(f"more than {shown} row(s); first {shown} shown (raise --limit, or use --out)")
+        return
     target.print(f"{len(rows)} row(s)" + (f", first {shown} shown" if shown < len(rows) else ""))
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> Text:
+    """A value for a terminal table: plain text (no rich markup), control characters escaped."""
     if value is None:
-        return "∅"
+        return Text("∅")
     if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
+        return Text(f"{value:.6g}")
+    return Text(escape_control(str(value)))
 
 
 @app.command()
@@ -494,9 +516,14 @@ def forecast(
     home: HomeOption = None,
     lock_timeout: LockTimeoutOption = 600.0,
 ) -> None:
-    """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest)."""
+    """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest).
+
+    A past --as-of writes its report and exports to exports/as-of-DATE/ and leaves the current
+    marts published (flows/backdated.py).
+    """
     import datetime as _dt
 
+    from flows import backdated
     from flows.fit_warnings import collected_warnings
     from flows.inputs import NothingKnown, check_as_of_not_in_future, check_data_known
     from flows.stages import build_marts, fit_forecasts, render_reports
@@ -504,7 +531,9 @@ def forecast(
     from warehouse.lock import LockTimeout, WriterLock
     from warehouse.publish import publish
 
-    as_of_date = _parse_date(as_of) if as_of else _dt.datetime.now(_dt.UTC).date()
+    today = _dt.datetime.now(_dt.UTC).date()
+    as_of_date = _parse_date(as_of) if as_of else today
+    is_backdated = backdated.is_backdated(as_of_date, today)
     settings = _settings(home)
     try:
         check_as_of_not_in_future(as_of_date)
@@ -516,7 +545,10 @@ def forecast(
                 with collected_warnings() as caught:
                     summary = fit_forecasts(con, as_of_date)
                 _report_fit_warnings(caught)
-                report_path = render_reports(con, settings, summary.notes[0])
+                out_dir = backdated.exports_dir(settings, as_of_date) if is_backdated else None
+                report_path = render_reports(con, settings, summary.notes[0], out_dir=out_dir)
+                if is_backdated:
+                    build_marts(con, backdated.current_as_of(con, as_of_date, today))
             finally:
                 con.close()
             publish(settings)
@@ -625,6 +657,9 @@ def ingest(
     live: LiveOption = False,
     home: HomeOption = None,
     lock_timeout: LockTimeoutOption = 600.0,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="Read a --file that is a symbolic link (refused by default).")
+    ] = False,
 ) -> None:
     """Load one feed into staging (bundled history by default, a file, or the live endpoint)."""
     from flows.stages import count_files, ingest_feed, summarize_batches
@@ -644,7 +679,9 @@ def ingest(
         with WriterLock(settings.lock_path, timeout_s=lock_timeout):
             con = open_work(settings)
             try:
-                outcome = ingest_feed(con, settings, feed, files=file or (), live=_mode(live) == "live")
+                outcome = ingest_feed(
+                    con, settings, feed, files=file or (), live=_mode(live) == "live", follow_symlinks=follow_symlinks
+                )
             except FeedError:
                 # Loads are transactional: staging is as before and the failed batch is
                 # recorded, so publishing lets `status` and `quarantine` show why it failed.
@@ -704,7 +741,7 @@ def quarantine(
     feed: Annotated[str | None, typer.Option("--feed", help="Only this feed.")] = None,
     batch: Annotated[str | None, typer.Option("--batch", help="Only this batch id.")] = None,
     home: HomeOption = None,
-    limit: Annotated[int, typer.Option(help="Rows shown.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="Rows shown.")] = 50,
 ) -> None:
     """List rows held back by validation: batch, source row, column, check, offending value."""
     from sources.registry import FEEDS
@@ -720,10 +757,10 @@ def quarantine(
     try:
         cursor = con.execute(read_sql("quarantine_rows"), [feed, feed, batch, batch])
         names = [column[0] for column in cursor.description or []]
-        rows = cursor.fetchall()
+        rows = cursor.fetchmany(limit + 1)
     finally:
         con.close()
-    _print_rows(names, rows, "table", limit)
+    _print_table(console, names, rows, limit, more=len(rows) > limit)
 
 
 @app.command()
@@ -808,12 +845,42 @@ def _print_query(con: Any, sql_name: str, title: str, headers: tuple[str, ...]) 
     console.print(table)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, delivered like Ctrl-C so every stage rolls back exactly as it does for an interrupt."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    # Remembered as well as raised: a library may turn the interrupt into a plain KeyboardInterrupt.
+    _State.terminated = True
+    raise Terminated()
+
+
 def main() -> None:
+    import signal
+
+    from flows.env_errors import describe
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        # Typer turns an interrupt into exit code 130 itself; a SIGTERM is told apart by the flag.
         app()
-    except KeyboardInterrupt:
-        errors.print("interrupted")
+    except (KeyboardInterrupt, SystemExit) as stop:
+        if isinstance(stop, SystemExit) and stop.code != 130:
+            raise
+        if _State.terminated:
+            errors.print(
+                "stopped by SIGTERM: a load in progress was rolled back (each load is one transaction) "
+                "and the published warehouse is only replaced once a command's work is complete"
+            )
+            raise SystemExit(143) from None
+        errors.print("interrupted: a load in progress was rolled back (each load is one transaction)")
         raise SystemExit(130) from None
+    except Exception as error:
+        message = describe(error)
+        if message is None:
+            raise
+        _fail(message)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 
+from flows.watchdog import start_orphan_watchdog
 from warehouse.settings import Settings
 
 
 def configure_prefect(settings: Settings) -> None:
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    # Prefect's temporary server is our child: it must not outlive a SIGKILLed refresh.
+    start_orphan_watchdog()
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     # Without this Prefect's server tries to reach its analytics endpoint.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

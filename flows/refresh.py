@@ -117,7 +117,7 @@ def _begin(settings: Settings, flow_name: str, parameters: dict[str, Any]) -> st
     run_id = f"{flow_name}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     con = open_work(settings)
     try:
-        mark_crashed_runs(con)
+        mark_crashed_runs(con, settings.published_db)
         prefect_id = flow_run.get_id()
         start_run(con, run_id, flow_name, parameters, str(prefect_id) if prefect_id else None)
     finally:

@@ -47,6 +47,7 @@ def ingest_feed(
     file: Path | None = None,
     files: Sequence[Path] = (),
     live: bool = False,
+    follow_symlinks: bool = False,
 ) -> dict[str, Any]:
     """Load a feed: files in its live format, or its bundled history (plus a live fetch if asked).
 
@@ -61,7 +62,10 @@ def ingest_feed(
     warnings: list[str] = []
     named = [*([file] if file is not None else []), *files]
     if named:
-        paths = expand_paths(named)
+        try:
+            paths = expand_paths(named, follow_symlinks=follow_symlinks)
+        except FeedError as error:
+            raise error.with_context(feed=feed_id) from None
         if not paths:
             raise FeedError("no files to load (the directory is empty)", feed=feed_id, source=str(named[0]))
         if len(paths) == 1:

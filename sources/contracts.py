@@ -185,6 +185,13 @@ class VendorRevenueContract(pa.DataFrameModel):
     def period_start_before_end(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("period_start") < pl.col("period_end"))
 
+    @pa.dataframe_check(name="fiscal_quarter_matches_period_end")
+    def fiscal_quarter_matches_period_end(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        # NVIDIA's fiscal year FYnn ends in late January of 20nn: its quarters end in 20nn-1 or 20nn.
+        fiscal_year = 2000 + pl.col("fiscal_quarter").str.slice(2, 2).cast(pl.Int32, strict=False)
+        end_year = pl.col("period_end").dt.year().cast(pl.Int32)
+        return data.lazyframe.select(end_year.is_between(fiscal_year - 1, fiscal_year).fill_null(False))
+
     @pa.dataframe_check(name="datacenter_le_total")
     def datacenter_le_total(cls, data: pa.PolarsData) -> pl.LazyFrame:
         dc = pl.col("datacenter_revenue_usd")

@@ -5,8 +5,9 @@ Choices, so a hand-saved download loads as well as a live one:
 * a gzip-compressed payload (a saved `.json.gz`, or an archived payload) is decompressed;
 * UTF-8 with or without a BOM, and UTF-16/UTF-32 with a BOM, are accepted (the JSON
   standard asks for UTF-8, but some editors save JSON as UTF-16 on Windows);
-* anything else unusable — empty, not JSON, cut off mid-document, corrupt gzip — is a
-  `StructuralError` that says which, with the line and column for JSON syntax errors.
+* anything else unusable — empty, not JSON, cut off mid-document, corrupt gzip, a key repeated
+  in one object (json.loads would silently keep the last copy) — is a `StructuralError` that
+  says which, with the line and column for JSON syntax errors.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ def decode_json(payload: bytes, *, feed: str, source: str) -> Any:
     if not payload or not payload.strip():
         raise StructuralError("the payload is empty", feed=feed, source=source)
     try:
-        return json.loads(payload)
+        return json.loads(payload, object_pairs_hook=_object_without_repeated_keys)
+    except RepeatedKey as exc:
+        raise StructuralError(
+            f"the JSON repeats the key {exc.key!r} in one object; a reader would silently keep only the "
+            "last copy, so the file is refused: remove the duplicate",
+            feed=feed,
+            source=source,
+        ) from None
     except json.JSONDecodeError as exc:
         hint = " (the document ends early: truncated download?)" if _looks_cut_off(exc.doc) else ""
         raise StructuralError(
@@ -47,6 +55,24 @@ def decode_json(payload: bytes, *, feed: str, source: str) -> Any:
         ) from None
     except RecursionError:
         raise StructuralError("the JSON is nested too deeply to read", feed=feed, source=source) from None
+
+
+class RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; raises RepeatedKey when a key occurs twice (json.loads would keep the last)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RepeatedKey(key)
+            seen.add(key)
+    return obj
 
 
 def _looks_cut_off(text: str) -> bool:

@@ -160,12 +160,19 @@ def read_columns(payload: bytes, source: str) -> EntryColumns:
             feed=FEED_ID,
             source=source,
         )
+    if not any(isinstance(value, dict) for key, value in document.items() if key != DOCUMENTATION_KEY):
+        hint = " (this looks like an OpenRouter /models response: feed openrouter)" if "data" in document else ""
+        raise StructuralError(
+            f"not a LiteLLM price file: no model entries (objects keyed by model name){hint}",
+            feed=FEED_ID,
+            source=source,
+        )
     entries: list[tuple[Any, ...]] = []
-    models_listed = 0
     for row, (key, value) in enumerate(document.items(), start=1):
-        if key == DOCUMENTATION_KEY or not isinstance(value, dict):
-            continue
-        models_listed += 1
+        if key == DOCUMENTATION_KEY or isinstance(value, str):
+            continue  # the documentation entry, or file metadata such as "last_updated": "2025-10-01"
+        if not isinstance(value, dict):
+            raise _entry_error(source, row, key, f"the entry is {_json_kind(value)}, expected an object", "key")
         mode = value.get("mode")
         if mode not in KEPT_MODES:
             if mode is not None and not isinstance(mode, str):
@@ -186,12 +193,6 @@ def read_columns(payload: bytes, source: str) -> EntryColumns:
         if flag is not None and not isinstance(flag, bool):
             flag = parse_flag(flag, "supports_reasoning", functools.partial(_entry_error, source, row, key))
         entries.append((row, key, provider, mode, flag, *prices))
-    if not models_listed:
-        raise StructuralError(
-            "not a LiteLLM price file: no model entries (objects keyed by model name)",
-            feed=FEED_ID,
-            source=source,
-        )
     return entry_columns(entries)
 
 

@@ -38,8 +38,11 @@ def store(archive_dir: Path, feed_id: str, payload: bytes) -> tuple[str, Path]:
         temp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
         # mtime=0 and no file name in the header keep the archive byte-identical for identical
         # payloads.
-        temp.write_bytes(gzip.compress(payload, compresslevel=COMPRESS_LEVEL, mtime=0))
-        os.replace(temp, path)
+        try:
+            temp.write_bytes(gzip.compress(payload, compresslevel=COMPRESS_LEVEL, mtime=0))
+            os.replace(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)  # a full disk must not leave a partial temp file behind
     return digest, path
 
 

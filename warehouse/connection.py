@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.migrate import apply_migrations
+from warehouse.publish import sweep_stale_temp_files
 from warehouse.settings import Settings
 
 
@@ -14,6 +15,7 @@ class NoPublishedWarehouse(RuntimeError):
 
 def open_work(settings: Settings) -> duckdb.DuckDBPyConnection:
     settings.ensure()
+    sweep_stale_temp_files(settings)
     con = duckdb.connect(str(settings.work_db))
     apply_migrations(con)
     return con

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from sources.registry import Feed
 from sources.snapshot import read_canonical, snapshot_files
 from warehouse import archive
 from warehouse.fetch_state import EndpointState, load_state, record_failure, record_success
-from warehouse.load import BatchResult, Payload, load_batch, load_batches, record_failed_batch
+from warehouse.load import BatchResult, Payload, date_in_name, load_batch, load_batches, record_failed_batch
 from warehouse.settings import Settings
 
 # Files are parsed and validated in groups of about this many payload bytes: large enough that
@@ -48,18 +48,72 @@ def ingest_bundled(con: duckdb.DuckDBPyConnection, settings: Settings, feed: Fee
     return results
 
 
-_DATE_IN_NAME = re.compile(r"(20\d{2}-\d{2}-\d{2})")
+# Plain files larger than this are refused before they are read (`--file /dev/zero` must not
+# exhaust memory). The largest real payload (Epoch's models CSV) is a few MB.
+MAX_FILE_MB_ENV = "INFERCAST_MAX_FILE_MB"
+DEFAULT_MAX_FILE_MB = 256
 
 
-def vintage_date(path: Path) -> dt.date:
-    """The date a hand-loaded file describes: a YYYY-MM-DD in its name, else today (UTC)."""
-    match = _DATE_IN_NAME.search(path.name)
-    if match:
-        try:
-            return dt.date.fromisoformat(match.group(1))
-        except ValueError:
-            pass
-    return _now().date()
+def vintage_date(path: Path, feed_id: str | None = None) -> dt.date:
+    """The date a hand-loaded file describes: a YYYY-MM-DD in its name, else today (UTC).
+
+    A date in the name that is not a real day (2025-02-30) or that is after today is an
+    error: silently dating the file today would mis-date every observation in it.
+    """
+    today = _now().date()
+    named = date_in_name(path.name)
+    if named is None:
+        return today
+    try:
+        day = dt.date.fromisoformat(named)
+    except ValueError:
+        raise FeedError(
+            f"the date {named} in the file name is not a real day; rename the file with the date "
+            "it was downloaded (YYYY-MM-DD)",
+            feed=feed_id,
+            source=str(path),
+        ) from None
+    if day > today:
+        raise FeedError(
+            f"the date {day} in the file name is after today ({today}); a file cannot describe the future",
+            feed=feed_id,
+            source=str(path),
+        )
+    return day
+
+
+def max_file_bytes() -> int:
+    """The size cap for one plain file, from INFERCAST_MAX_FILE_MB (default 256)."""
+    text = os.environ.get(MAX_FILE_MB_ENV, "").strip()
+    try:
+        megabytes = float(text) if text else DEFAULT_MAX_FILE_MB
+    except ValueError:
+        raise FeedError(f"{MAX_FILE_MB_ENV}={text!r} is not a number of megabytes") from None
+    return int(megabytes * 1024 * 1024)
+
+
+def read_payload(path: Path, feed_id: str, cap_bytes: int) -> bytes:
+    """A plain file's bytes: a regular file within the size cap, read no further than the cap."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise FeedError("not a regular file (a device, pipe or directory)", feed=feed_id, source=str(path))
+        if info.st_size > cap_bytes:
+            raise FeedError(_too_large(cap_bytes), feed=feed_id, source=str(path))
+        with path.open("rb") as handle:
+            payload = handle.read(cap_bytes + 1)
+    except OSError as exc:
+        raise FeedError(f"cannot read the file: {exc.strerror or exc}", feed=feed_id, source=str(path)) from None
+    if len(payload) > cap_bytes:
+        raise FeedError(_too_large(cap_bytes), feed=feed_id, source=str(path))
+    return payload
+
+
+def _too_large(cap_bytes: int) -> str:
+    return (
+        f"larger than the {cap_bytes / 1024 / 1024:g} MB cap for one file; raise {MAX_FILE_MB_ENV} "
+        "if the file is genuine"
+    )
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, settings: Settings, feed: Feed, path: Path) -> BatchResult:
@@ -85,15 +139,28 @@ class FilesFailed(FeedError):
         )
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """The files named: a directory stands for the files directly in it (not hidden), by name."""
+def expand_paths(paths: Iterable[Path], follow_symlinks: bool = False) -> list[Path]:
+    """The files named: a directory stands for the files directly in it (not hidden), by name.
+
+    A symbolic link is refused unless `follow_symlinks`: a link to /etc/passwd would otherwise
+    be read, archived and quoted in error messages.
+    """
     expanded: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            expanded += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        if path.is_dir() and not (path.is_symlink() and not follow_symlinks):
+            listed = (p for p in path.iterdir() if _is_listed(p, follow_symlinks))
+            expanded += sorted(p for p in listed if not p.name.startswith("."))
         else:
             expanded.append(path)
+    if not follow_symlinks:
+        for path in expanded:
+            if path.is_symlink():
+                raise FeedError("is a symbolic link; name its target, or add --follow-symlinks", source=str(path))
     return expanded
+
+
+def _is_listed(path: Path, follow_symlinks: bool) -> bool:
+    return path.is_file() or (path.is_symlink() and not follow_symlinks)
 
 
 def ingest_files(
@@ -115,6 +182,7 @@ def ingest_files(
     """
     results: list[BatchResult] = []
     errors: dict[int, FeedError] = {}  # by file position, so they are reported in file order
+    cap_bytes = max_file_bytes()
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="infercast-archive") as archiver,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="infercast-load") as loader,
@@ -122,7 +190,7 @@ def ingest_files(
         loading: Future[list[tuple[int, BatchResult]]] | None = None
         con.execute("begin transaction")
         try:
-            for group in _groups(feed, paths):
+            for group in _groups(feed, paths, cap_bytes):
                 positions: list[int] = []
                 payloads: list[Payload] = []
                 for position, path, payload in group:
@@ -130,7 +198,7 @@ def ingest_files(
                         errors[position] = payload
                         continue
                     stored = archiver.submit(archive.store, settings.archive_dir, feed.feed_id, payload)
-                    payloads.append(_parsed(feed, str(path), payload, vintage_date(path), stored))
+                    payloads.append(_parsed(feed, path, payload, stored))
                     positions.append(position)
                 if loading is not None:
                     results += _loaded(loading.result(), errors)
@@ -161,14 +229,14 @@ def _loaded(loaded: list[tuple[int, BatchResult]], errors: dict[int, FeedError])
     return [result for _, result in loaded]
 
 
-def _groups(feed: Feed, paths: Sequence[Path]) -> Iterator[list[tuple[int, Path, bytes | FeedError]]]:
+def _groups(feed: Feed, paths: Sequence[Path], cap_bytes: int) -> Iterator[list[tuple[int, Path, bytes | FeedError]]]:
     group: list[tuple[int, Path, bytes | FeedError]] = []
     size = 0
     for position, path in enumerate(paths):
         try:
-            payload: bytes | FeedError = path.read_bytes()
-        except OSError as exc:
-            payload = FeedError(f"cannot read the file: {exc.strerror}", feed=feed.feed_id, source=str(path))
+            payload: bytes | FeedError = read_payload(path, feed.feed_id, cap_bytes)
+        except FeedError as error:
+            payload = error
         group.append((position, path, payload))
         size += len(payload) if isinstance(payload, bytes) else 0
         if size >= GROUP_BYTES:
@@ -178,10 +246,11 @@ def _groups(feed: Feed, paths: Sequence[Path]) -> Iterator[list[tuple[int, Path,
         yield group
 
 
-def _parsed(feed: Feed, source: str, payload: bytes, observed_on: dt.date, stored: Future[tuple[str, Path]]) -> Payload:
-    """Parse a payload while the archiver stores it; an unparseable payload carries its error."""
+def _parsed(feed: Feed, path: Path, payload: bytes, stored: Future[tuple[str, Path]]) -> Payload:
+    """Parse a payload while the archiver stores it; an unparseable or misdated payload carries its error."""
+    source = str(path)
     try:
-        frames, error = _parse(feed, source, payload, observed_on), None
+        frames, error = _parse(feed, source, payload, vintage_date(path, feed.feed_id)), None
     except FeedError as failure:
         frames, error = {}, failure
     digest, stored_at = stored.result()

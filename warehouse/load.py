@@ -3,7 +3,10 @@
 A batch is all-or-nothing: its ingest record, its quarantined rows and its good rows are
 written in one transaction. Rows whose natural key is already in staging are not loaded
 again, so loading the same payload twice adds nothing, and an unchanged payload (same
-sha256 as an earlier loaded batch of the feed) is recognised and skipped outright.
+sha256 as an earlier loaded batch of the feed, and the same date in its file name) is
+recognised and skipped outright. The same bytes under a file name with another date are a
+new observation of that date (a LiteLLM file still valid on 2025-04-01): a new batch, while
+the archive keeps the one copy of the bytes.
 
 `load_batches` loads several payloads of one feed, one batch each, with the same outcome
 as loading them one after another with `load_batch` (the same batches, counts, quarantine
@@ -13,6 +16,7 @@ records and staging rows), but validates them together and inserts each table on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +30,21 @@ from sources.errors import FeedError
 from sources.schemas import NATURAL_KEYS
 from warehouse import archive
 from warehouse.db import fetch_all, insert_frame, insert_frame_counting
+from warehouse.gate import Gates, configured_gates
 from warehouse.validate import QUARANTINE_COLUMNS, Validated, validate_frame, validate_frames
 
-DEFAULT_QUARANTINE_THRESHOLD = 0.05
+DATE_IN_NAME = re.compile(r"(20\d{2}-\d{2}-\d{2})")
+
+
+def date_in_name(source: str) -> str | None:
+    """The YYYY-MM-DD a file name (the last part of a path or URL) carries, if any."""
+    match = DATE_IN_NAME.search(source.rsplit("/", 1)[-1])
+    return match.group(1) if match else None
+
+
+def _unchanged_key(source: str, digest: str) -> tuple[str, str | None]:
+    """What makes a payload the same as an earlier one: its bytes and the date its name gives them."""
+    return digest, date_in_name(source)
 
 
 class BatchRejected(FeedError):
@@ -110,13 +126,13 @@ def load_batch(
     payload: bytes,
     frames: dict[str, pl.DataFrame],
     fetched_at: dt.datetime,
-    quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD,
+    gates: Gates | None = None,
 ) -> BatchResult:
     digest, stored_at = archive.store(archive_dir, feed_id, payload)
     incoming = Payload(source=source, sha256=digest, archive_path=stored_at, fetched_at=fetched_at, frames=frames)
     con.execute("begin transaction")
     try:
-        (result,) = load_batches(con, feed_id=feed_id, payloads=[incoming], quarantine_threshold=quarantine_threshold)
+        (result,) = load_batches(con, feed_id=feed_id, payloads=[incoming], gates=gates)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -131,18 +147,20 @@ def load_batches(
     *,
     feed_id: str,
     payloads: Sequence[Payload],
-    quarantine_threshold: float = DEFAULT_QUARANTINE_THRESHOLD,
+    gates: Gates | None = None,
 ) -> list[BatchResult]:
     """Record and load each payload as its own batch, as `load_batch` would one after another.
 
     Runs inside the caller's transaction: the caller commits, or rolls back on an error. A
-    payload that failed to parse, or whose share of failing rows is above the threshold, is
-    recorded as a failed batch (its result carries the error to raise); the others load.
+    payload that failed to parse, or one of whose frames has more failing rows than its gate
+    allows (`warehouse/quarantine_gate.toml`, by feed and frame), is recorded as a failed batch
+    (its result carries the error to raise); the others load.
     """
     if not payloads:
         return []
+    gates = gates or configured_gates()
     loaded, taken = _earlier_batches(con, feed_id, payloads)
-    validated = _validate([p for p in payloads if p.error is None and p.sha256 not in loaded])
+    validated = _validate([p for p in payloads if p.error is None and _unchanged_key(p.source, p.sha256) not in loaded])
     results: list[BatchResult] = []
     recorded: list[tuple[BatchResult, Payload]] = []
     good: dict[str, list[tuple[str, pl.DataFrame]]] = {}
@@ -150,7 +168,8 @@ def load_batches(
     for incoming in payloads:
         result = BatchResult(batch_id="", feed=feed_id, source=incoming.source, sha256=incoming.sha256)
         results.append(result)
-        earlier = loaded.get(incoming.sha256) if incoming.error is None else None
+        key = _unchanged_key(incoming.source, incoming.sha256)
+        earlier = loaded.get(key) if incoming.error is None else None
         if earlier is not None:
             result.batch_id = earlier
             result.status = "unchanged"
@@ -169,13 +188,13 @@ def load_batches(
         result.rows_duplicate = sum(v.duplicates for v in checked.values())
         if quarantine.height:
             result.rows_quarantined = quarantine.select("staging_table", "source_row").unique().height
-        share = result.rows_quarantined / result.rows_in if result.rows_in else 0.0
-        if share > quarantine_threshold:
+        rejected = _rejected_frames(checked, feed_id, gates)
+        if rejected:
             result.status = "failed"
-            result.message = _rejection_message(quarantine, share, quarantine_threshold)
+            result.message = _rejection_message(quarantine, rejected)
             result.error = BatchRejected(result.message, feed=feed_id, source=incoming.source)
         else:
-            loaded[incoming.sha256] = result.batch_id
+            loaded[key] = result.batch_id
             for table, v in checked.items():
                 good.setdefault(table, []).append((result.batch_id, v.good))
                 result.tables[table] = 0
@@ -196,22 +215,23 @@ def load_batches(
 
 def _earlier_batches(
     con: duckdb.DuckDBPyConnection, feed_id: str, payloads: Sequence[Payload]
-) -> tuple[dict[str, str], set[str]]:
-    """(sha256 -> the latest loaded batch of the feed with that payload, batch ids the payloads'
-    new batches could collide with), in one query."""
+) -> tuple[dict[tuple[str, str | None], str], set[str]]:
+    """((sha256, date in the file name) -> the latest loaded batch of the feed with that payload
+    and date, batch ids the payloads' new batches could collide with), in one query."""
     prefix = _shared_prefix([_batch_id_base(feed_id, p.fetched_at, p.sha256) for p in payloads])
     rows = fetch_all(
         con,
-        "select batch_id, sha256, finished_at, feed = ? and status = 'loaded' and sha256 in "
+        "select batch_id, sha256, source, finished_at, feed = ? and status = 'loaded' and sha256 in "
         "(select unnest(?::varchar[])) as loaded from meta.ingest_batches where starts_with(batch_id, ?) or loaded",
         [feed_id, sorted({p.sha256 for p in payloads}), prefix],
     )
-    latest: dict[str, tuple[str, dt.datetime]] = {}
-    for batch_id, digest, finished_at, is_loaded in rows:
-        if is_loaded and (digest not in latest or finished_at > latest[digest][1]):
-            latest[digest] = (batch_id, finished_at)
+    latest: dict[tuple[str, str | None], tuple[str, dt.datetime]] = {}
+    for batch_id, digest, source, finished_at, is_loaded in rows:
+        key = _unchanged_key(str(source), str(digest))
+        if is_loaded and (key not in latest or finished_at > latest[key][1]):
+            latest[key] = (batch_id, finished_at)
     # Ids not starting with the prefix cannot collide, so keeping them in the set is harmless.
-    return {digest: batch_id for digest, (batch_id, _) in latest.items()}, {str(row[0]) for row in rows}
+    return {key: batch_id for key, (batch_id, _) in latest.items()}, {str(row[0]) for row in rows}
 
 
 def _validate(payloads: list[Payload]) -> dict[int, tuple[dict[str, Validated], pl.DataFrame]]:
@@ -354,7 +374,23 @@ def record_failed_batch(
     return batch_id
 
 
-def _rejection_message(quarantine: pl.DataFrame, share: float, threshold: float) -> str:
+def _rejected_frames(checked: dict[str, Validated], feed_id: str, gates: Gates) -> list[str]:
+    """'<share> of <table> rows (<gate>)' for each frame whose failing rows its gate does not allow.
+
+    A frame is judged on its own distinct rows (exact repeats collapsed), so neither the other
+    frames of the payload nor repeated lines can dilute its failures.
+    """
+    rejected = []
+    for table, validated in checked.items():
+        distinct = validated.rows_in - validated.duplicates
+        bad = distinct - validated.good.height
+        gate = gates.gate_for(feed_id, table)
+        if gate.rejects(bad, distinct):
+            rejected.append(f"{bad / distinct:.1%} of {table} rows ({bad} of {distinct}; {gate.describe()})")
+    return rejected
+
+
+def _rejection_message(quarantine: pl.DataFrame, rejected: list[str]) -> str:
     # Ties in the order the failures were found, so the same payload always gets the same message.
     reasons = (
         quarantine.group_by("column_name", "check_name", maintain_order=True)
@@ -364,4 +400,4 @@ def _rejection_message(quarantine: pl.DataFrame, share: float, threshold: float)
         .to_dicts()
     )
     listed = "; ".join(f"{r['check_name']} on {r['column_name'] or 'row'}: {r['len']}" for r in reasons)
-    return f"batch rejected: {share:.1%} of rows failed checks (threshold {threshold:.0%}); top reasons: {listed}"
+    return f"batch rejected: {' and '.join(rejected)} failed checks; top reasons: {listed}"

@@ -8,6 +8,7 @@ reading it (the rename does not disturb an open file) and never blocks the publi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -19,8 +20,49 @@ def publish(settings: Settings) -> Path:
     target = settings.published_db
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(settings.work_db, temp)
-    with open(temp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
+    try:
+        shutil.copyfile(settings.work_db, temp)
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    finally:
+        # On ENOSPC or a kill signal turned into an exception, the 20-30 MB copy must not stay.
+        temp.unlink(missing_ok=True)
     return target
+
+
+def sweep_stale_temp_files(settings: Settings) -> list[Path]:
+    """Remove temp files a killed process left (publish copies, archive writes); returns them.
+
+    Called under the writer lock, so no live writer owns them; a file of a process that is
+    still running is kept all the same.
+    """
+    candidates = [
+        *settings.published_db.parent.glob(f".{settings.published_db.name}.*.tmp"),
+        *settings.archive_dir.glob("*/*/*.tmp*"),
+    ]
+    removed = []
+    for path in candidates:
+        pid = _owner_pid(path)
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _owner_pid(path: Path) -> int | None:
+    match = re.search(r"\.(\d+)\.tmp$|\.tmp(\d+)-\d+$", path.name)
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

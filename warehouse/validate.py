@@ -37,7 +37,10 @@ QUARANTINE_COLUMNS: dict[str, pl.DataType] = {
     "raw_row": pl.String(),
 }
 
-DATE_COLUMNS_NOT_AFTER_FETCH = ("observed_on", "released_on")
+# Dates a row states as facts: none can be after the day its payload was fetched. A quarter
+# that has begun may still be in progress (its end is later), but one that starts after the
+# fetch, or an estimate "generated on" a later day, is future-dated and held back.
+DATE_COLUMNS_NOT_AFTER_FETCH = ("observed_on", "released_on", "period_start", "estimate_vintage")
 # Where a row came from, not what it says: ignored when deciding that two rows are the same.
 ROW_LOCATION_COLUMNS = ("source_row", "provenance")
 

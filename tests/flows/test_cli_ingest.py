@@ -41,7 +41,7 @@ def test_a_rejected_batch_exits_nonzero_naming_feed_file_and_reasons(home, tmp_p
     bad = tmp_path / "prices_2024-06-01.csv"
     bad.write_text(
         "Model Name,Release Date,USD per 1M Tokens,MMLU\n"
-        "A,2024-01-01,-1,50\nB,2024-01-01,1.0,50\nC,2024-01-01,1.0,150\n"
+        "A,2024-01-01,-1,50\nB,2024-01-01,1.0,50\nC,2024-01-01,2000,150\n"
     )
     result = _invoke(home, "ingest", "epoch_prices", "--file", str(bad))
     assert result.exit_code == 1
@@ -105,7 +105,7 @@ def test_a_failed_file_among_several_exits_nonzero_and_the_others_load(home, tmp
     folder = tmp_path / "downloads"
     folder.mkdir()
     _benchmark_csv(folder / "a_2024-06-01.csv", ["A,2024-01-01,1.0,50"])
-    bad = _benchmark_csv(folder / "b_2024-07-01.csv", ["X,2024-01-01,-1,50", "Y,2024-01-01,1.0,150"])
+    bad = _benchmark_csv(folder / "b_2024-07-01.csv", ["X,2024-01-01,-1,50", "Y,2024-01-01,2000,150"])
     result = _invoke(home, "ingest", "epoch_prices", "--file", str(folder))
     assert result.exit_code == 1
     assert "2 rows loaded" in result.output  # the good file, announced before the failure

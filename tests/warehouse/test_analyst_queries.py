@@ -151,36 +151,39 @@ def _forecast_value(run_id: str, ds: dt.date, mean: float) -> dict:
     }
 
 
+CURRENT_AS_OF = dt.date(2025, 6, 30)
+
+
 def _three_runs(con: duckdb.DuckDBPyConnection) -> None:
-    """An older success, a newer success (finished later, earlier as-of) and a newest failure."""
+    """The current success, a backdated success (finished later, earlier as-of) and a newest failure."""
     _insert(
         con,
         "forecast.runs",
         [
-            _run("run-old", dt.date(2025, 6, 30), dt.datetime(2025, 7, 1, 6)),
-            _run("run-new", dt.date(2025, 3, 31), dt.datetime(2025, 8, 1, 6)),
+            _run("run-current", CURRENT_AS_OF, dt.datetime(2025, 7, 1, 6)),
+            _run("run-backdated", dt.date(2025, 3, 31), dt.datetime(2025, 8, 1, 6)),
             _run("run-failed", dt.date(2025, 9, 30), dt.datetime(2025, 9, 1, 6), status="failed"),
         ],
     )
 
 
-def test_latest_forecast_is_the_latest_successful_run_with_its_as_of(con):
+def test_latest_forecast_is_the_successful_run_with_the_greatest_as_of_not_the_last_finished(con):
     _three_runs(con)
     _insert(
         con,
         "forecast.values",
         [
-            _forecast_value("run-old", dt.date(2025, 7, 1), 9.0),
-            _forecast_value("run-new", dt.date(2025, 4, 1), 2.0),
-            _forecast_value("run-new", dt.date(2025, 5, 1), 1.0),
+            _forecast_value("run-backdated", dt.date(2025, 4, 1), 9.0),
+            _forecast_value("run-current", dt.date(2025, 7, 1), 2.0),
+            _forecast_value("run-current", dt.date(2025, 8, 1), 1.0),
             _forecast_value("run-failed", dt.date(2025, 10, 1), 7.0),
         ],
     )
     assert _rows(
         con, "select run_id, as_of, ds, median, lo_95, hi_95, unit from marts.latest_forecast order by ds"
     ) == [
-        ("run-new", dt.date(2025, 3, 31), dt.date(2025, 4, 1), 2.0, 0.5, 8.0, "usd_per_mtok"),
-        ("run-new", dt.date(2025, 3, 31), dt.date(2025, 5, 1), 1.0, 0.25, 4.0, "usd_per_mtok"),
+        ("run-current", dt.date(2025, 6, 30), dt.date(2025, 7, 1), 2.0, 0.5, 8.0, "usd_per_mtok"),
+        ("run-current", dt.date(2025, 6, 30), dt.date(2025, 8, 1), 1.0, 0.25, 4.0, "usd_per_mtok"),
     ]
 
 
@@ -324,9 +327,9 @@ def test_latest_decline_rates_come_from_the_latest_successful_run(con):
         con,
         "forecast.decline_rates",
         [
-            _decline("run-old", "frontier_lows_ols", 99.0),
-            _decline("run-new", "frontier_lows_ols", 40.0),
-            _decline("run-new", "monthly_index_loglinear_ols_hac", 10.0),
+            _decline("run-backdated", "frontier_lows_ols", 99.0),
+            _decline("run-current", "frontier_lows_ols", 40.0),
+            _decline("run-current", "monthly_index_loglinear_ols_hac", 10.0),
             _decline("run-failed", "frontier_lows_ols", 1.0),
         ],
     )
@@ -335,8 +338,8 @@ def test_latest_decline_rates_come_from_the_latest_successful_run(con):
         "select run_id, as_of, tier_label, method, factor_per_year, ci90_low, ci90_high "
         "from marts.latest_decline_rates order by method",
     ) == [
-        ("run-new", dt.date(2025, 3, 31), "MMLU at GPT-4 level", "frontier_lows_ols", 40.0, 20.0, 80.0),
-        ("run-new", dt.date(2025, 3, 31), "MMLU at GPT-4 level", "monthly_index_loglinear_ols_hac", 10.0, 5.0, 20.0),
+        ("run-current", CURRENT_AS_OF, "MMLU at GPT-4 level", "frontier_lows_ols", 40.0, 20.0, 80.0),
+        ("run-current", CURRENT_AS_OF, "MMLU at GPT-4 level", "monthly_index_loglinear_ols_hac", 10.0, 5.0, 20.0),
     ]
 
 

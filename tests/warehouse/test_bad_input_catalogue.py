@@ -100,6 +100,33 @@ def litellm_price_above_cap() -> bytes:
     return _json(entries)
 
 
+def litellm_eleven_percent_of_prices_bad() -> bytes:
+    # 11 of 100 chat input prices x 1e6: pooled with the clean models and aliases it was 3.7%.
+    entries = {
+        f"catalogue-lm-{i:03d}": {
+            "input_cost_per_token": (i + 1) * 1e-06 * (1e6 if i < 11 else 1),
+            "output_cost_per_token": (i + 1) * 4e-06,
+            "litellm_provider": "catalogue_ai",
+            "mode": "chat",
+        }
+        for i in range(100)
+    }
+    return _json(entries)
+
+
+def litellm_duplicate_model_key() -> bytes:
+    # A second "catalogue-lm-b" entry 100x cheaper: json.loads alone would keep it silently.
+    text = _json(_litellm_entries()).decode()
+    cheaper = '"catalogue-lm-b": {"input_cost_per_token": 2e-08, "litellm_provider": "catalogue_ai", "mode": "chat"},'
+    return text.replace("{\n", "{\n  " + cheaper + "\n", 1).encode()
+
+
+def litellm_entry_is_a_list() -> bytes:
+    entries: dict[str, object] = dict(_litellm_entries())
+    entries["catalogue-lm-z"] = ["not", "an", "entry"]
+    return _json(entries)
+
+
 def litellm_gzip_named_json() -> bytes:
     return gzip.compress(_json(_litellm_entries()), mtime=0)
 
@@ -254,6 +281,41 @@ def revenue_in_usd_not_billions() -> bytes:
     )
 
 
+def chips_estimates_generated_in_the_future() -> bytes:
+    # Every row claims a vintage years ahead (and units x10): it would become the latest estimate.
+    rows = [
+        _chip_row(row[-1], 2022 + q // 4, 1 + 3 * (q % 4), units=(9000, 10000, 11000))
+        for q, row in enumerate(_chip_rows(1, 9))
+    ]
+    for row in rows:
+        row[11] = f"Estimates generated on: 01-01-{NEXT_YEAR + 3} 09:00"
+    return _csv([CHIP_HEADER, *rows])
+
+
+def chips_quarter_starting_in_the_future() -> bytes:
+    return _csv([CHIP_HEADER, *_chip_rows(), _chip_row("Catalogue X0", NEXT_YEAR + 4, 1)])
+
+
+_REVENUE_HEADER = ["Quarter", "Start Date", "End Date", "total_revenue", "dc_revenue", "compute_revenue"]
+_REVENUE_ROWS = [
+    ["FY26Q1", "2025-01-27", "2025-04-27", "44.1", "39.1", "34.13"],
+    ["FY26Q2", "2025-04-28", "2025-07-27", "46.7", "41.1", "33.8"],
+    ["FY26Q3", "2025-07-28", "2025-10-26", "57.0", "51.2", "43.0"],
+]
+
+
+def revenue_fiscal_quarter_in_the_future() -> bytes:
+    # 30 -> FY(NEXT_YEAR + 4): a quarter NVIDIA has not reported, dated where its label says.
+    fy = (NEXT_YEAR + 4) % 100
+    future = [f"FY{fy}Q1", f"{NEXT_YEAR + 3}-01-27", f"{NEXT_YEAR + 3}-04-27", "60.0", "55.0", "45.0"]
+    return _csv([_REVENUE_HEADER, *_REVENUE_ROWS, future])
+
+
+def revenue_fiscal_label_contradicts_dates() -> bytes:
+    # Dated as a 2025 quarter but labelled FY31Q1: the label, not the dates, would say when.
+    return _csv([_REVENUE_HEADER, *_REVENUE_ROWS, ["FY31Q1", "2025-10-27", "2026-01-25", "68.1", "62.3", "51.0"]])
+
+
 def revenue_header_only() -> bytes:
     return b"Quarter,Start Date,End Date,total_revenue,dc_revenue,compute_revenue\n"
 
@@ -343,7 +405,10 @@ class Case:
 
     outcome "failed": exit 1, one failed batch whose message contains `fragment`, staging as before.
     outcome "loaded": exit 0, one loaded batch with `quarantined` rows held back (their checks
-    contain `check`) and `duplicates` exact repeats collapsed; the earlier rows untouched.
+    contain `check`) and `duplicates` exact repeats collapsed; the earlier rows untouched. A
+    batch whose good rows are all already in staging (`adds_rows` false) loads none of them.
+    One bad row never rejects a batch (the gate also asks for at least two), so a small file's
+    one bad row is quarantined.
     """
 
     id: str
@@ -356,6 +421,7 @@ class Case:
     quarantined: int = 0
     check: str = ""
     duplicates: int = 0
+    adds_rows: bool = True
 
 
 CASES = [
@@ -363,6 +429,13 @@ CASES = [
          "model 'catalogue-lm-c': not a price: 'cheap'", "failed"),
     Case("litellm-price-above-1000-per-mtok", "litellm", "prices.json", litellm_price_above_cap, 0,
          "29 rows loaded, 1 quarantined", "loaded", quarantined=1, check="less_than_or_equal_to(1000.0)"),
+    Case("litellm-11-percent-of-prices-bad-is-not-diluted-by-models", "litellm", "prices.json",
+         litellm_eleven_percent_of_prices_bad, 1, "11.0% of token_prices rows (11 of 100;", "failed", quarantined=11,
+         check="less_than_or_equal_to(1000.0)"),
+    Case("litellm-duplicate-model-key", "litellm", "prices.json", litellm_duplicate_model_key, 1,
+         "the JSON repeats the key 'catalogue-lm-b' in one object", "failed"),
+    Case("litellm-entry-of-the-wrong-type", "litellm", "prices.json", litellm_entry_is_a_list, 1,
+         "model 'catalogue-lm-z': the entry is an array, expected an object", "failed"),
     Case("litellm-gzip-named-json-is-decompressed", "litellm", "prices.json", litellm_gzip_named_json, 0,
          "30 rows loaded, 0 quarantined", "loaded"),
     Case("litellm-truncated-gzip", "litellm", "prices.json", litellm_truncated_gzip, 1,
@@ -393,8 +466,8 @@ CASES = [
          "44 rows loaded, 2 quarantined", "loaded", quarantined=2, check="multiple_fields_uniqueness"),
     Case("negative-units-shipped", "epoch_chips", "chips.csv", chips_negative_units, 0,
          "44 rows loaded, 1 quarantined", "loaded", quarantined=1, check="greater_than_or_equal_to(0.0)"),
-    Case("p5-above-p95-rejects-a-small-batch", "epoch_chips", "chips.csv", chips_p5_above_p95, 1,
-         "units_p5_le_p50_le_p95 on row: 1", "failed", quarantined=1, check="_p5_le_p50_le_p95"),
+    Case("p5-above-p95-in-a-small-batch-is-quarantined", "epoch_chips", "chips.csv", chips_p5_above_p95, 0,
+         "4 rows loaded, 1 quarantined", "loaded", quarantined=1, check="_p5_le_p50_le_p95"),
     Case("fiscal-quarter-export-given-to-epoch-chips", "epoch_chips", "chips.csv", chips_fiscal_quarter, 1,
          "is not a calendar quarter", "failed"),
     Case("chips-file-given-to-nvidia-revenue", "nvidia_revenue", "revenue.csv", chips_file_given_to_nvidia_revenue,
@@ -403,6 +476,21 @@ CASES = [
          "this looks like Epoch AI's NVIDIA quarterly revenue table (feed nvidia_revenue)", "failed"),
     Case("revenue-in-usd-not-billions", "nvidia_revenue", "revenue.csv", revenue_in_usd_not_billions, 1,
          "is not a plausible quarterly revenue in USD billions", "failed"),
+    Case("chip-estimates-generated-in-the-future", "epoch_chips", "chips.csv",
+         chips_estimates_generated_in_the_future, 1, "not_after_fetch_date(", "failed", quarantined=9,
+         check="not_after_fetch_date("),
+    Case("chip-quarter-starting-in-the-future", "epoch_chips", "chips.csv", chips_quarter_starting_in_the_future, 0,
+         "45 rows loaded, 1 quarantined", "loaded", quarantined=1, check="not_after_fetch_date("),
+    Case("revenue-fiscal-quarter-in-the-future", "nvidia_revenue", "revenue.csv",
+         revenue_fiscal_quarter_in_the_future, 0, "0 rows loaded, 1 quarantined", "loaded", quarantined=1,
+         check="not_after_fetch_date(", adds_rows=False),
+    Case("revenue-fiscal-label-contradicts-dates", "nvidia_revenue", "revenue.csv",
+         revenue_fiscal_label_contradicts_dates, 0, "0 rows loaded, 1 quarantined", "loaded", quarantined=1,
+         check="fiscal_quarter_matches_period_end", adds_rows=False),
+    Case("file-name-date-is-not-a-day", "litellm", "litellm_model_prices_asof_2025-02-30.json",
+         lambda: _json(_litellm_entries()), 1, "the date 2025-02-30 in the file name is not a real day", "failed"),
+    Case("file-name-date-after-today", "litellm", f"litellm_model_prices_asof_{NEXT_YEAR}-01-01.json",
+         lambda: _json(_litellm_entries()), 1, "in the file name is after today", "failed"),
     Case("csv-header-without-rows", "nvidia_revenue", "revenue.csv", revenue_header_only, 1,
          "the CSV has a header but no rows", "failed"),
     Case("release-dated-next-year", "epoch_prices", "prices.csv", prices_release_next_year, 0,
@@ -554,7 +642,8 @@ def test_bad_input(case: Case, baseline: Baseline, home: Settings, tmp_path: Pat
         assert _staging_state(db, baseline.batches) == baseline.staging
         after = _staging_state(db)
         added = sum(after[t][0] for t in STAGING_TABLES) - sum(baseline.staging[t][0] for t in STAGING_TABLES)
-        assert added == batch["rows_loaded"] > 0
+        assert added == batch["rows_loaded"]
+        assert (added > 0) is case.adds_rows
 
 
 def test_a_rejected_batch_names_feed_file_and_top_reasons_with_counts(home: Settings, tmp_path: Path):
@@ -563,7 +652,8 @@ def test_a_rejected_batch_names_feed_file_and_top_reasons_with_counts(home: Sett
     result = runner.invoke(app, ["ingest", "epoch_prices", "--file", str(path), "--home", str(home.home)])
     output = " ".join(result.output.split())
     assert result.exit_code == 1
-    assert f"feed epoch_prices, {path}: batch rejected: 15.0% of rows failed checks (threshold 5%)" in output
+    rejected = "batch rejected: 30.0% of token_prices rows (3 of 10; threshold 5% and at least 2 rows) failed checks"
+    assert f"feed epoch_prices, {path}: {rejected}" in output
     assert "top reasons: less_than_or_equal_to(1000.0) on blended_usd_per_mtok: 3" in output
 
 
@@ -807,3 +897,42 @@ def test_the_same_rejected_payload_twice_in_one_second_is_two_failed_batches(tmp
     per_batch = con.execute("select batch_id, count(*) from meta.quarantine group by all order by all").fetchall()
     assert [count for _, count in per_batch] == [3, 3]
     con.close()
+
+
+# --- files that must not be read at all ---------------------------------------------------
+
+
+def _ingest_path(home: Settings, feed: str, path: Path, *extra: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, ["ingest", feed, "--file", str(path), "--home", str(home.home), *extra], env=env)
+
+
+def test_a_symlink_is_refused_unless_asked(baseline: Baseline, home: Settings, tmp_path: Path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("sysadm:x:0:0:secret-line\n")
+    link = tmp_path / "notable.csv"
+    link.symlink_to(secret)
+    archived = sorted(home.archive_dir.rglob("*"))
+    result = _ingest_path(home, "epoch_models", link)
+    assert result.exit_code == 1, result.output
+    assert "symbolic link" in result.output and "--follow-symlinks" in result.output
+    assert "secret-line" not in result.output and "Traceback" not in result.output
+    assert _staging_state(home.published_db) == baseline.staging
+    assert sorted(home.archive_dir.rglob("*")) == archived
+    followed = _ingest_path(home, "epoch_models", link, "--follow-symlinks")
+    assert "symbolic link" not in followed.output
+
+
+def test_a_device_is_not_read(baseline: Baseline, home: Settings):
+    result = _ingest_path(home, "litellm", Path("/dev/zero"))
+    assert result.exit_code == 1, result.output
+    assert "not a regular file" in result.output and "/dev/zero" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(baseline: Baseline, home: Settings, tmp_path: Path):
+    path = tmp_path / "prices.json"
+    path.write_bytes(_json(_litellm_entries(200)))
+    result = _ingest_path(home, "litellm", path, env={"INFERCAST_MAX_FILE_MB": "0.001"})
+    assert result.exit_code == 1, result.output
+    assert "MB cap for one file" in result.output and "INFERCAST_MAX_FILE_MB" in result.output
+    assert _staging_state(home.published_db) == baseline.staging

@@ -169,7 +169,7 @@ def _files(tmp_path: Path) -> list[Path]:
     contents = {
         "a_2024-01-01.csv": _payload(ROWS[:3]),
         "b_2024-02-01.csv": _payload([ROWS[2], ROWS[3], ROWS[6]]),
-        "c_2024-03-01.csv": _payload(ROWS[:3]),  # the same bytes as a: unchanged
+        "c_2024-03-01.csv": _payload(ROWS[:3]),  # the bytes of a, another date: a batch adding no rows
         "d_2024-04-01.csv": _payload(ROWS[7:10]),  # mostly bad: rejected
         "e_2024-05-01.csv": b"not,a,price,table\n1,2,3,4\n",  # unparseable
         "f_2024-06-01.csv": _payload(ROWS[5:7]),
@@ -205,7 +205,8 @@ def test_files_loaded_together_end_as_loaded_one_by_one(tmp_path, frozen_clock):
     assert [str(e) for e in failed.value.errors] == errors_one
     assert len(errors_one) == 2 and "d_2024-04-01.csv" in errors_one[0] and "e_2024-05-01.csv" in errors_one[1]
     assert "2 of 6 files failed" in str(failed.value)
-    assert [r.status for r in failed.value.results] == ["loaded", "loaded", "unchanged", "failed", "failed", "loaded"]
+    assert [r.status for r in failed.value.results] == ["loaded", "loaded", "loaded", "failed", "failed", "loaded"]
+    assert failed.value.results[2].rows_loaded == 0  # the prices carry their own dates
 
     def without_archive_dir(state: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
         return {t: [tuple(str(v).replace(str(tmp_path), "") for v in row) for row in rows] for t, rows in state.items()}
@@ -272,3 +273,36 @@ def test_one_payload_twice_in_one_call_is_archived_once_and_loaded_once(tmp_path
     assert results[1].batch_id == results[0].batch_id
     assert len(list(settings.archive_dir.rglob("*.gz"))) == 1
     assert not list(settings.archive_dir.rglob("*.tmp*"))
+
+
+LITELLM_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "litellm" / "model_prices_and_context_window.json"
+
+
+def test_identical_bytes_under_a_new_dated_name_record_that_dates_observation(tmp_path):
+    feed = FEEDS["litellm"]
+    settings, con = _home(tmp_path, "home")
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    february, april = folder / "litellm_asof_2025-02-06.json", folder / "litellm_asof_2025-04-01.json"
+    for path in (february, april):
+        path.write_bytes(LITELLM_FIXTURE.read_bytes())
+    first = ingest_file(con, settings, feed, february)
+    second = ingest_file(con, settings, feed, april)
+    assert first.status == second.status == "loaded" and second.batch_id != first.batch_id
+    assert second.sha256 == first.sha256
+    by_day = dict(
+        con.execute(
+            "select observed_on::varchar, count(*) from staging.token_prices where source = 'litellm' group by 1"
+        ).fetchall()
+    )
+    assert set(by_day) == {"2025-02-06", "2025-04-01"} and by_day["2025-04-01"] == by_day["2025-02-06"] > 0
+    assert second.tables["token_prices"] == by_day["2025-04-01"]
+    batch_of_april = con.execute(
+        "select distinct batch_id from staging.token_prices where observed_on = '2025-04-01'"
+    ).fetchall()
+    assert batch_of_april == [(second.batch_id,)]
+    # The archive is content-addressed: one copy of the bytes for both batches.
+    assert len(list((settings.archive_dir / "litellm").rglob("*.gz"))) == 1
+    # The same bytes under a date already loaded are unchanged.
+    again = ingest_file(con, settings, feed, april)
+    assert again.status == "unchanged" and again.batch_id == second.batch_id

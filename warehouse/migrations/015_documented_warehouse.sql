@@ -22,14 +22,9 @@ create table marts.developer_providers (
 );
 comment on table marts.developer_providers is 'One row per canonical developer per provider-name prefix that is the developer''s own API or cloud (a listing at such a provider is first-party; any other provider is a reseller). From transforms/data/developers.csv.';
 
+-- Same run as migration 014 (the greatest as_of among successful runs), with the point
+-- forecast under its stored name, median.
 create or replace view marts.latest_forecast as
-with latest_successful_run as (
-    select run_id, as_of
-    from forecast.runs
-    where status = 'success'
-    order by finished_at desc, run_id desc
-    limit 1
-)
 select
     r.run_id,
     r.as_of,
@@ -44,8 +39,8 @@ select
     v.hi_95,
     v.unit
 from forecast.values as v
-join latest_successful_run as r using (run_id);
-comment on view marts.latest_forecast is 'One row per target per series per future period of the latest successful forecast run (with its as_of date): point forecast (median) and 80%/95% prediction intervals, in the unit column (usd_per_mtok, h100e, tokens_per_day, usd, share).';
+join forecast.latest_successful_run as r using (run_id);
+comment on view marts.latest_forecast is 'One row per target per series per future period of the latest successful forecast run (greatest as_of; with its as_of date): point forecast (median) and 80%/95% prediction intervals, in the unit column (usd_per_mtok, h100e, tokens_per_day, usd, share).';
 
 create or replace view marts.cheapest_per_tier as
 select

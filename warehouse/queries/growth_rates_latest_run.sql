@@ -2,10 +2,7 @@
 -- columns: target, series_id, factor_per_year, ci90_low, ci90_high, anchor_factor_per_year, n, start_date, end_date, note
 with latest_successful_run as (
     select run_id
-    from forecast.runs
-    where status = 'success'
-    order by finished_at desc, run_id desc
-    limit 1
+    from forecast.latest_successful_run  -- greatest as-of date among successful runs
 )
 select
     g.target,

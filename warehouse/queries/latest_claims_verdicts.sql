@@ -2,10 +2,7 @@
 -- columns: claim_id, claim_text, verdict, estimate, ci90_low, ci90_high, unit, evidence, data_needed, run_id, as_of
 with latest_successful_run as (
     select run_id, as_of
-    from forecast.runs
-    where status = 'success'
-    order by finished_at desc, run_id desc
-    limit 1
+    from forecast.latest_successful_run  -- greatest as-of date among successful runs
 )
 select
     c.claim_id,

@@ -1,6 +1,3 @@
--- The most recent forecast run that finished successfully.
+-- The latest successful forecast run: the greatest as-of date (see migration 014).
 select run_id
-from forecast.runs
-where status = 'success'
-order by finished_at desc, run_id desc
-limit 1
+from forecast.latest_successful_run

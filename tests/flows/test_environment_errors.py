@@ -1,0 +1,74 @@
+"""Full disk, read-only home and a database held open: one clear line, no traceback."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+import warehouse.publish
+import warehouse.settings
+from flows.cli import main
+from warehouse.settings import Settings
+
+
+def _main(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "argv", ["infercast", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    captured = capsys.readouterr()
+    return int(exited.value.code or 0), captured.out + captured.err
+
+
+def test_a_full_disk_during_publish_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    def full(settings):
+        raise OSError(errno.ENOSPC, "No space left on device", str(settings.published_db))
+
+    monkeypatch.setattr(warehouse.publish, "publish", full)
+    code, output = _main(monkeypatch, capsys, "ingest", "epoch_usage", "--home", str(tmp_path / "home"))
+    assert code == 1
+    assert "no space left on the disk that holds" in output and "published" in output
+    assert "Traceback" not in output
+
+
+def test_a_read_only_home_names_the_path_and_what_to_do(tmp_path, monkeypatch, capsys):
+    def read_only(self):
+        raise OSError(errno.EROFS, "Read-only file system", str(self.work_dir))
+
+    monkeypatch.setattr(warehouse.settings.Settings, "ensure", read_only)
+    code, output = _main(monkeypatch, capsys, "ingest", "epoch_usage", "--home", str(tmp_path / "home"))
+    assert code == 1
+    assert "read-only file system" in output and "--home" in output and str(tmp_path) in output
+    assert "Traceback" not in output
+
+
+def test_a_process_holding_the_working_database_is_named(tmp_path):
+    settings = Settings.from_env(tmp_path / "home")
+    settings.ensure()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.work_db)!r}); "
+         "print('open', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "ingest", "epoch_usage", "--home", str(settings.home)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "400"},
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1, result.stderr
+    assert "is open in another process" in result.stderr and "infercast.duckdb" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started < 120

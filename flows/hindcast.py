@@ -28,6 +28,7 @@ from flows.marts_stage import build_marts
 from flows.progress import report
 from flows.stages import fit_forecasts
 from forecasts.base import DEFAULT_LEVELS
+from forecasts.compute_family import installed_series
 from forecasts.drift import DriftRandomWalk
 from forecasts.fallback import ModelFitError
 from forecasts.hindcast_scoring import hindcast_scores
@@ -72,6 +73,15 @@ def engine_histories(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pl.DataF
         )
         for job in build_jobs(con, as_of)
         for series_id, frame in job.series.items()
+    ]
+    # The installed stock is forecast by accumulating the shipments family, outside the engine;
+    # it is the headline compute number, so it is scored (and benchmarked) as a family of its own.
+    installed = con.sql("select * from marts.installed_compute").pl()
+    parts += [
+        frame.select("ds", pl.col("y").cast(pl.Float64)).with_columns(
+            target=pl.lit("installed_h100e"), freq=pl.lit("quarter"), unit=pl.lit("h100e"), series_id=pl.lit(vendor)
+        )
+        for vendor, frame in installed_series(installed).items()
     ]
     schema = {"ds": pl.Date(), "y": pl.Float64(), "target": pl.String(), "freq": pl.String()}
     schema |= {"unit": pl.String(), "series_id": pl.String()}

@@ -70,11 +70,11 @@ def pooled_decline_rows(index: pl.DataFrame) -> pl.DataFrame:
                 "factor_per_year": math.exp(pooled.rate_per_year),
                 "ci90_low": math.exp(pooled.rate_per_year - z * pooled.sd),
                 "ci90_high": math.exp(pooled.rate_per_year + z * pooled.sd),
-                "r_squared": math.nan,  # a shrunk rate has no R² of its own
+                "r_squared": None,  # a shrunk rate has no R² of its own (null, not NaN)
                 "method": POOLED_METHOD,
             }
         )
-    return pl.DataFrame(rows)
+    return pl.DataFrame(rows, schema_overrides={"r_squared": pl.Float64()})
 
 
 def implied_annual_factors(values: pl.DataFrame, index: pl.DataFrame) -> dict[str, float]:

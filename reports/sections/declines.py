@@ -46,6 +46,7 @@ def decline_table(frame: pl.DataFrame) -> list[dict[str, Any]]:
                 "threshold_score": row["threshold_score"],
                 "published": None,
                 "index": None,
+                "pooled": None,
                 "other": [],
             },
         )
@@ -53,8 +54,13 @@ def decline_table(frame: pl.DataFrame) -> list[dict[str, Any]]:
             tier["published"] = _method_cells(row)
         elif row["method"] == INDEX_METHOD:
             tier["index"] = _method_cells(row)
+        elif row["method"] == POOLED_METHOD:
+            tier["pooled"] = _method_cells(row)
         else:
-            tier["other"].append(f"{row['method']}: {fmt.factor(row['factor_per_year'])}")
+            tier["other"].append(
+                f"{row['method']}: {fmt.factor(row['factor_per_year'])} "
+                f"{fmt.factor_range(row['ci90_low'], row['ci90_high'])}"
+            )
     return list(rows.values())
 
 

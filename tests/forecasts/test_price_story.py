@@ -62,7 +62,7 @@ def _load(con, factor, low, high, medians, c01=None, c02=None):
         lo_95=pl.col("mean"),
         hi_95=pl.col("mean"),
         unit=pl.lit("usd_per_mtok"),
-    )
+    ).rename({"mean": "median"})  # the stored name (migration 015)
     con.register("values_frame", values)
     con.execute("insert into forecast.values by name select * from values_frame")
     for claim_id, claim in (("C01", c01), ("C02", c02)):

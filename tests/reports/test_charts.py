@@ -65,7 +65,7 @@ def test_each_family_chart_has_units_scales_and_legend(figures, ctx, builder, lo
 
 def test_every_chart_has_a_source_line_under_it(full_html, warehouse):
     charts_and_sources = re.findall(r'</svg>\s*</figure>\s*<p class="source">([^<]*)</p>', full_html)
-    assert len(charts_and_sources) == full_html.count("<figure") == 6
+    assert len(charts_and_sources) == full_html.count("<figure") == 7
     for source in charts_and_sources:
         assert source.startswith("Source: ") and warehouse.run_id in source and "Table" in source
 

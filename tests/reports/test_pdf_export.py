@@ -63,8 +63,10 @@ def test_title_and_executive_summary_numbers(text, full, warehouse):
     factors = [
         row[0]
         for row in full.execute(
-            "select factor_per_year from forecast.decline_rates where run_id = ? and method = 'frontier_lows_ols'",
-            [warehouse.run_id],
+            # The headline: the pooled step rates over the published table's tiers.
+            "select factor_per_year from forecast.decline_rates where run_id = ? and method = 'step_decline_pooled' "
+            "and tier_id in (select tier_id from forecast.published_reproduction where run_id = ?)",
+            [warehouse.run_id, warehouse.run_id],
         ).fetchall()
     ]
     assert f"{fmt.factor(statistics.median(factors))} per year (median of {len(factors)} tiers)" in text

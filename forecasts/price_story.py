@@ -93,7 +93,10 @@ def implied_annual_factors(values: pl.DataFrame, index: pl.DataFrame) -> dict[st
 def price_story_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     rows = []
     rates = con.sql(
-        "select factor_per_year, ci90_low, ci90_high from forecast.decline_rates where run_id = ? and method = ?",
+        # The headline's tiers: those of the published table when the run reproduced it.
+        "select factor_per_year, ci90_low, ci90_high from forecast.decline_rates where run_id = $1 and method = $2 "
+        "and (tier_id in (select tier_id from forecast.published_reproduction where run_id = $1) "
+        "or not exists (select 1 from forecast.published_reproduction where run_id = $1))",
         params=[run_id, POOLED_METHOD],
     ).pl()
     values = con.sql(

@@ -855,6 +855,14 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
+def _stopped_by_sigterm() -> None:
+    errors.print(
+        "stopped by SIGTERM: a load in progress was rolled back (each load is one transaction) "
+        "and the published warehouse is only replaced once a command's work is complete"
+    )
+    raise SystemExit(143) from None
+
+
 def main() -> None:
     import signal
 
@@ -865,17 +873,17 @@ def main() -> None:
         # Typer turns an interrupt into exit code 130 itself; a SIGTERM is told apart by the flag.
         app()
     except (KeyboardInterrupt, SystemExit) as stop:
-        if isinstance(stop, SystemExit) and stop.code != 130:
+        if isinstance(stop, SystemExit) and stop.code != 130 and not _State.terminated:
             raise
         if _State.terminated:
-            errors.print(
-                "stopped by SIGTERM: a load in progress was rolled back (each load is one transaction) "
-                "and the published warehouse is only replaced once a command's work is complete"
-            )
-            raise SystemExit(143) from None
+            _stopped_by_sigterm()
         errors.print("interrupted: a load in progress was rolled back (each load is one transaction)")
         raise SystemExit(130) from None
     except Exception as error:
+        if _State.terminated:
+            # The interrupt raised inside a query comes back from DuckDB as an error of its own
+            # ("Query interrupted"); the flag says it was the SIGTERM.
+            _stopped_by_sigterm()
         message = describe(error)
         if message is None:
             raise

@@ -136,7 +136,7 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "vendor_revenue": {
         "company": "c",
-        "fiscal_quarter": "FY26Q3",
+        "fiscal_quarter": "FY25Q2",  # NVIDIA FY25 ends Jan 2025: Q2 ends mid-2024
         "period_start": dt.date(2024, 3, 1),
         "period_end": dt.date(2024, 6, 30),
         "total_revenue_usd": 100.0,

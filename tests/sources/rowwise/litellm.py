@@ -162,21 +162,29 @@ def read_entries(payload: bytes, source: str) -> list[Entry]:
             feed=FEED_ID,
             source=source,
         )
-    models_listed = 0
-    entries = []
-    for row, (key, value) in enumerate(document.items(), start=1):
-        if key == DOCUMENTATION_KEY or not isinstance(value, dict):
-            continue
-        models_listed += 1
-        entry = _entry(row, key, value, source)
-        if entry is not None:
-            entries.append(entry)
-    if not models_listed:
+    if not any(isinstance(value, dict) for key, value in document.items() if key != DOCUMENTATION_KEY):
+        hint = " (this looks like an OpenRouter /models response: feed openrouter)" if "data" in document else ""
         raise StructuralError(
-            "not a LiteLLM price file: no model entries (objects keyed by model name)",
+            f"not a LiteLLM price file: no model entries (objects keyed by model name){hint}",
             feed=FEED_ID,
             source=source,
         )
+    entries = []
+    for row, (key, value) in enumerate(document.items(), start=1):
+        if key == DOCUMENTATION_KEY or isinstance(value, str):
+            continue  # the documentation entry, or file metadata such as "last_updated"
+        if not isinstance(value, dict):
+            # Deliberate rule (sources/litellm.py): any other non-object entry is an error naming it.
+            raise FeedError(
+                f"model {key!r}: the entry is {_json_kind(value)}, expected an object",
+                feed=FEED_ID,
+                source=source,
+                row=row,
+                field="key",
+            )
+        entry = _entry(row, key, value, source)
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 

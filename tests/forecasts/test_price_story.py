@@ -54,15 +54,19 @@ def _load(con, factor, low, high, medians, c01=None, c02=None):
         "'2025-12-01', ?, ?, ?, 'nan', 'step_decline_pooled')",
         [RUN, factor, low, high],
     )
-    values = _values(medians).with_columns(
-        run_id=pl.lit(RUN),
-        target=pl.lit("price_index"),
-        lo_80=pl.col("mean"),
-        hi_80=pl.col("mean"),
-        lo_95=pl.col("mean"),
-        hi_95=pl.col("mean"),
-        unit=pl.lit("usd_per_mtok"),
-    ).rename({"mean": "median"})  # the stored name (migration 015)
+    values = (
+        _values(medians)
+        .with_columns(
+            run_id=pl.lit(RUN),
+            target=pl.lit("price_index"),
+            lo_80=pl.col("mean"),
+            hi_80=pl.col("mean"),
+            lo_95=pl.col("mean"),
+            hi_95=pl.col("mean"),
+            unit=pl.lit("usd_per_mtok"),
+        )
+        .rename({"mean": "median"})
+    )  # the stored name (migration 015)
     con.register("values_frame", values)
     con.execute("insert into forecast.values by name select * from values_frame")
     for claim_id, claim in (("C01", c01), ("C02", c02)):

@@ -874,6 +874,9 @@ def main() -> None:
         app()
     except (KeyboardInterrupt, SystemExit) as stop:
         if isinstance(stop, SystemExit) and stop.code != 130 and not _State.terminated:
+            # The work is done: a SIGTERM now would meet the interpreter's teardown, which restores
+            # the default action and dies by the signal (-15) although everything was committed.
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
             raise
         if _State.terminated:
             _stopped_by_sigterm()

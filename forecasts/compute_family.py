@@ -72,17 +72,19 @@ def revenue_series(revenue: pl.DataFrame) -> dict[str, pl.DataFrame]:
 def compute_jobs(installed: pl.DataFrame, revenue: pl.DataFrame) -> list[EngineJob]:
     jobs = []
     if installed.height:
+        shipments = shipped_series(installed)
         jobs.append(
             EngineJob(
                 "shipped_h100e",
                 "h100e",
                 "quarter",
                 COMPUTE_HORIZON_QUARTERS,
-                shipped_series(installed),
+                shipments,
                 backtest_windows=4,
                 backtest_horizon=4,
                 min_train=4,
                 coverage_tolerance=QUARTERLY_COVERAGE_TOLERANCE,
+                growth_ci=measured_growth_ci(shipments),
             )
         )
     series = revenue_series(revenue)
@@ -101,6 +103,17 @@ def compute_jobs(installed: pl.DataFrame, revenue: pl.DataFrame) -> list[EngineJ
             )
         )
     return jobs
+
+
+def measured_growth_ci(series: dict[str, pl.DataFrame]) -> dict[str, tuple[float, float]]:
+    """series_id -> 90% CI of the growth factor per year measured on the series (the same fit
+    as forecast.growth_rates), for series long enough to measure."""
+    intervals = {}
+    for series_id, history in series.items():
+        if history.height >= 4:
+            fit = growth_factor(history)
+            intervals[series_id] = (fit.ci_low, fit.ci_high)
+    return intervals
 
 
 def growth_row(

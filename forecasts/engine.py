@@ -39,6 +39,9 @@ class EngineJob:
     # frequency (REPORT_LEADS) that the backtest horizon reaches.
     score_leads: tuple[int, ...] = ()
     candidates: tuple[str, ...] | None = None  # None: forecasts.candidates.DEFAULT_CANDIDATES
+    # series_id -> 90% CI of the measured growth factor per year; a champion whose first-year
+    # growth contradicts it is passed over (forecasts.growth_consistency).
+    growth_ci: dict[str, tuple[float, float]] | None = None
 
 
 @dataclass
@@ -63,6 +66,7 @@ def run_job(job: EngineJob) -> TargetForecast:
         freq=job.freq,
         candidates=job.candidates,
         rule=SelectionRule(coverage_tolerance=job.coverage_tolerance),
+        growth_ci=job.growth_ci,
     )
     batch = ForecastBatch(family.values, family.backtests, family.fallbacks, family.skipped)
     return TargetForecast(

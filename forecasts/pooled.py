@@ -15,7 +15,7 @@ and the champion's values.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -24,6 +24,7 @@ from forecasts.backtest import ERRORS_SCHEMA, backtest_errors, summarize_backtes
 from forecasts.base import DEFAULT_LEVELS, ForecastModel, Freq
 from forecasts.candidates import make_candidates
 from forecasts.fallback import Fallback, ModelFitError, fit_with_fallback
+from forecasts.growth_consistency import growth_mismatches
 from forecasts.runner import BACKTESTS_SCHEMA, values_schema
 from forecasts.selection import SelectionRule, choose_champion
 
@@ -118,9 +119,15 @@ def forecast_family(
     candidates: Sequence[str] | None = None,
     rule: SelectionRule | None = None,
     levels: tuple[int, ...] = DEFAULT_LEVELS,
+    growth_ci: Mapping[str, tuple[float, float]] | None = None,
 ) -> FamilyForecast:
     """Backtest every candidate on every series, choose one champion on the pooled score at
-    `score_leads` (those within `backtest_horizon`), refit it per series and predict."""
+    `score_leads` (those within `backtest_horizon`), refit it per series and predict.
+
+    With `growth_ci` (series_id -> 90% CI of the measured growth factor per year), a champion
+    whose first-year growth leaves that CI for any series is passed over for the next-best
+    candidate (`forecasts.growth_consistency`); if every candidate does, the first choice stays
+    and the reason says so."""
     prototypes = make_candidates(freq, candidates)
     aliases = [model.alias for model in prototypes]
     leads = [lead for lead in score_leads if lead <= backtest_horizon] or [backtest_horizon]
@@ -150,6 +157,19 @@ def forecast_family(
     summary = summarize_backtest(scored, aliases) if scored.height else _empty_summary(aliases)
     summary, fallback_note = _tolerate_rare_fallbacks(summary, scored)
     champion, reason = choose_champion(summary, rule)
+    predicted = _predict_all(champion, prototypes, aliases, histories, horizon, freq, levels, skipped)
+    if growth_ci:
+        champion, reason, predicted = _growth_consistent(
+            summary,
+            rule,
+            (champion, reason, predicted),
+            histories,
+            growth_ci,
+            freq,
+            lambda model: _predict_all(model, prototypes, aliases, histories, horizon, freq, levels, skipped),
+        )
+    values, champion_fallbacks, fit_failures = predicted
+    fallbacks.extend(champion_fallbacks)
     n_scored = scored["series_id"].n_unique() if scored.height else 0
     reason = f"pooled over {n_scored} series at leads {', '.join(map(str, leads))}{fallback_note}: {reason}"
 
@@ -174,7 +194,31 @@ def forecast_family(
         champion_reason=pl.when(pl.col("model") == champion).then(pl.lit(reason)),
     )
 
-    values = []
+    skipped.update(fit_failures)  # after the backtest rows: a series that failed only its final fit keeps them
+    return FamilyForecast(
+        values=values,
+        backtests=pl.concat(backtest_rows) if backtest_rows else pl.DataFrame(schema=BACKTESTS_SCHEMA),
+        family_scores=family,
+        fallbacks=fallbacks,
+        skipped=skipped,
+    )
+
+
+Predicted = tuple[pl.DataFrame, list[Fallback], dict[str, str]]
+
+
+def _predict_all(
+    champion: str,
+    prototypes: Sequence[ForecastModel],
+    aliases: Sequence[str],
+    histories: Mapping[str, pl.DataFrame],
+    horizon: int,
+    freq: Freq,
+    levels: tuple[int, ...],
+    skipped: Mapping[str, str],
+) -> Predicted:
+    """The champion refitted on each series' full history: (values, fallbacks, series that failed)."""
+    values, fallbacks, failed = [], [], {}
     for series_id, history in histories.items():
         if series_id in skipped:
             continue
@@ -184,7 +228,7 @@ def forecast_family(
                 [model], history, freq=freq, check_horizon=horizon, series_id=series_id
             )
         except ModelFitError as exc:
-            skipped[series_id] = str(exc)
+            failed[series_id] = str(exc)
             continue
         if fallback is not None:
             fallbacks.append(fallback)
@@ -193,13 +237,42 @@ def forecast_family(
             .with_columns(series_id=pl.lit(series_id), model=pl.lit(fitted.alias))
             .select(list(values_schema(levels)))
         )
-    return FamilyForecast(
-        values=pl.concat(values) if values else pl.DataFrame(schema=values_schema(levels)),
-        backtests=pl.concat(backtest_rows) if backtest_rows else pl.DataFrame(schema=BACKTESTS_SCHEMA),
-        family_scores=family,
-        fallbacks=fallbacks,
-        skipped=skipped,
-    )
+    frame = pl.concat(values) if values else pl.DataFrame(schema=values_schema(levels))
+    return frame, fallbacks, failed
+
+
+def _growth_consistent(
+    summary: pl.DataFrame,
+    rule: SelectionRule | None,
+    first: tuple[str, str, Predicted],
+    histories: Mapping[str, pl.DataFrame],
+    growth_ci: Mapping[str, tuple[float, float]],
+    freq: Freq,
+    predict: Callable[[str], Predicted],
+) -> tuple[str, str, Predicted]:
+    """The best-ranked candidate whose forecast growth agrees with the measured growth."""
+    champion, reason, predicted = first
+    rejected: list[str] = []
+    why: list[str] = []
+    while mismatches := growth_mismatches(predicted[0], histories, growth_ci, freq):
+        rejected.append(champion)
+        why.append(f"{champion} ({'; '.join(m.describe() for m in mismatches)})")
+        remaining = summary.filter(~pl.col("model").is_in(rejected))
+        if remaining.height == 0:
+            first_champion, first_reason, first_predicted = first
+            return (
+                first_champion,
+                f"{first_reason}; no candidate's forecast growth lies inside the measured growth CI for every "
+                f"series, so the first choice stands: {'; '.join(why)}",
+                first_predicted,
+            )
+        champion, reason = choose_champion(remaining, rule)
+        predicted = predict(champion)
+    if rejected:
+        reason = (
+            f"{reason}; passed over because their first-year growth contradicts the measured growth: {', '.join(why)}"
+        )
+    return champion, reason, predicted
 
 
 def _tolerate_rare_fallbacks(summary: pl.DataFrame, scored: pl.DataFrame) -> tuple[pl.DataFrame, str]:

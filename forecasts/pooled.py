@@ -23,6 +23,7 @@ import polars as pl
 from forecasts.backtest import ERRORS_SCHEMA, backtest_errors, summarize_backtest
 from forecasts.base import DEFAULT_LEVELS, ForecastModel, Freq
 from forecasts.candidates import make_candidates
+from forecasts.conformal import calibrate_where_it_helps, final_offsets, widen_forecast
 from forecasts.fallback import Fallback, ModelFitError, fit_with_fallback
 from forecasts.growth_consistency import growth_mismatches
 from forecasts.runner import BACKTESTS_SCHEMA, values_schema
@@ -152,7 +153,8 @@ def forecast_family(
             continue
         error_parts.append(errors)
         fallbacks.extend(series_fallbacks)
-    errors = pl.concat(error_parts) if error_parts else pl.DataFrame()
+    raw_errors = pl.concat(error_parts) if error_parts else pl.DataFrame()
+    errors, calibrated = calibrate_where_it_helps(raw_errors, leads)
     scored = errors.filter(pl.col("lead").is_in(leads)) if errors.height else errors
     summary = summarize_backtest(scored, aliases) if scored.height else _empty_summary(aliases)
     summary, fallback_note = _tolerate_rare_fallbacks(summary, scored)
@@ -169,6 +171,9 @@ def forecast_family(
             lambda model: _predict_all(model, prototypes, aliases, histories, horizon, freq, levels, skipped),
         )
     values, champion_fallbacks, fit_failures = predicted
+    if champion in calibrated:
+        values = widen_forecast(values, final_offsets(raw_errors, champion))
+        reason += "; bands conformally calibrated on its backtest errors (they lowered its WIS)"
     fallbacks.extend(champion_fallbacks)
     n_scored = scored["series_id"].n_unique() if scored.height else 0
     reason = f"pooled over {n_scored} series at leads {', '.join(map(str, leads))}{fallback_note}: {reason}"

@@ -573,6 +573,7 @@ def hindcast(
     lock_timeout: LockTimeoutOption = 600.0,
 ) -> None:
     """Forecast as of past dates from what was known then and score them against what happened."""
+    from flows.fit_warnings import collected_warnings
     from flows.hindcast import SCORE_HEADERS, score_table_rows
     from flows.hindcast import hindcast as run
     from forecasts.hindcast_scoring import as_of_dates
@@ -586,13 +587,16 @@ def hindcast(
     settings = _settings(home)
     try:
         with WriterLock(settings.lock_path, timeout_s=lock_timeout), console.status("hindcasting…"):
-            result = run(settings, dates)
+            with collected_warnings() as caught:
+                result = run(settings, dates)
             publish(settings)
     except LockTimeout as error:
         raise _fail(str(error)) from error
+    _report_fit_warnings(caught)
     table = Table(title=f"{result.hindcast_id}: {len(dates)} as-of dates, {result.points.height} points")
     for header in SCORE_HEADERS:
-        table.add_column(header)
+        # The family names the row; the numeric columns can wrap their headers instead.
+        table.add_column(header, no_wrap=header == SCORE_HEADERS[0])
     for row in score_table_rows(result.scores):
         table.add_row(*row)
     console.print(table)

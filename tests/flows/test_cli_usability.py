@@ -181,3 +181,41 @@ def test_fit_warnings_become_one_summary_line():
     assert line is not None and line.startswith("model fitting raised 2 warning(s): ")
     assert "RuntimeWarning (divide by zero encountered in log)" in line and "forecast.fallbacks" in line
     assert summary_line([]) is None
+
+
+def test_hindcast_prints_fit_warnings_as_one_line_and_full_family_names(tmp_path, monkeypatch):
+    import warnings
+
+    import polars as pl
+
+    import flows.hindcast
+    import warehouse.publish
+    from flows.hindcast import Hindcast
+
+    def fake_run(settings, dates):
+        warnings.warn("divide by zero encountered in scalar divide", RuntimeWarning, stacklevel=1)
+        scores = pl.DataFrame(
+            {
+                "target": ["nvidia_datacenter_revenue"],
+                "method": ["champion"],
+                "lead": [4],
+                "n_points": [8],
+                "coverage_80": [0.62],
+                "coverage_95": [0.75],
+                "mean_log_error": [-0.21],
+                "crps": [0.45],
+                "crps_vs_naive": [0.82],
+                "crps_vs_drift": [1.01],
+            }
+        )
+        return Hindcast("hindcast-test", pl.DataFrame(), pl.DataFrame({"x": [1]}), scores)
+
+    monkeypatch.setattr(flows.hindcast, "hindcast", fake_run)
+    monkeypatch.setattr(warehouse.publish, "publish", lambda settings: None)
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(
+        app, ["hindcast", "--home", str(tmp_path / "home"), "--from", "2025-06-30", "--to", "2025-06-30"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "model fitting raised 1 warning(s)" in result.output
+    assert "RuntimeWarning: divide" not in result.output
+    assert "nvidia_datacenter_revenue" in result.output

@@ -593,11 +593,19 @@ def hindcast(
     except LockTimeout as error:
         raise _fail(str(error)) from error
     _report_fit_warnings(caught)
-    table = Table(title=f"{result.hindcast_id}: {len(dates)} as-of dates, {result.points.height} points")
-    for header in SCORE_HEADERS:
-        # The family names the row; the numeric columns can wrap their headers instead.
-        table.add_column(header, no_wrap=header == SCORE_HEADERS[0])
-    for row in score_table_rows(result.scores):
+    # No rules or column separators: the full family names and every number fit 80 columns.
+    table = Table(
+        title=f"{result.hindcast_id}: {len(dates)} as-of dates, {result.points.height} points",
+        box=None,
+        pad_edge=False,
+    )
+    rows = score_table_rows(result.scores)
+    for position, header in enumerate(SCORE_HEADERS):
+        # Each column exactly as wide as its widest cell or header word, so rich wraps
+        # headers instead of cutting numbers.
+        widest = max([len(row[position]) for row in rows] + [len(word) for word in header.split()])
+        table.add_column(header, width=widest, justify="left" if position == 0 else "right")
+    for row in rows:
         table.add_row(*row)
     console.print(table)
     for note in result.notes:

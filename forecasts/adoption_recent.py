@@ -13,7 +13,8 @@ never below 1. A future quarter of n releases then has variance
 phi p (1 - p) (1/n + 1/N), N the pooled count: the noise of one quarter plus the error of p.
 The band is the Beta distribution with that mean and variance (so it stays in [0, 1]); n is
 the median known-flag count of the recent quarters. A quarter with 2 releases thus widens the
-band (it makes phi and n small) instead of setting the level.
+band (it makes phi and n small) instead of setting the level. A pooled share of exactly 0 or 1
+gets a one-sided Jeffreys band on the effective count 1 / (phi (1/n + 1/N)), not a zero-width one.
 """
 
 from __future__ import annotations
@@ -47,15 +48,26 @@ class RecentShare:
         p = self.share
         return self.dispersion * p * (1.0 - p) * (1.0 / self.quarter_n + 1.0 / self.n_flag_known)
 
+    def effective_n(self) -> float:
+        """The release count whose binomial variance equals this model's: 1 / (phi (1/n + 1/N))."""
+        return 1.0 / (self.dispersion * (1.0 / self.quarter_n + 1.0 / self.n_flag_known))
+
     def interval(self, level: float) -> tuple[float, float]:
         p, var = self.share, self.variance()
-        if var <= 0.0 or p in (0.0, 1.0):
-            return p, p
+        tail = (1.0 - level) / 2.0
+        if p in (0.0, 1.0):
+            # 0 of N (or N of N) does not mean a share of exactly 0 next quarter: the Jeffreys
+            # band on the effective count, with the bound at the observed end (Brown, Cai &
+            # DasGupta 2001), instead of a zero-width band.
+            n_eff = self.effective_n()
+            a, b = p * n_eff + 0.5, (1.0 - p) * n_eff + 0.5
+            if p == 0.0:
+                return 0.0, float(stats.beta.ppf(1.0 - tail, a, b))
+            return float(stats.beta.ppf(tail, a, b)), 1.0
         # Beta with mean p and variance var; the variance cannot exceed p (1 - p).
         var = min(var, 0.999 * p * (1.0 - p))
         concentration = p * (1.0 - p) / var - 1.0
         a, b = p * concentration, (1.0 - p) * concentration
-        tail = (1.0 - level) / 2.0
         return float(stats.beta.ppf(tail, a, b)), float(stats.beta.ppf(1.0 - tail, a, b))
 
 

@@ -72,3 +72,25 @@ def test_a_process_holding_the_working_database_is_named(tmp_path):
     assert "is open in another process" in result.stderr and "infercast.duckdb" in result.stderr
     assert "Traceback" not in result.stderr
     assert time.monotonic() - started < 120
+
+
+def test_a_full_disk_while_writing_the_run_lock_names_the_lock_file(tmp_path, monkeypatch, capsys):
+    import warehouse.lock
+
+    real_pwrite = os.pwrite
+
+    def full(handle: int, data: bytes, offset: int) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(warehouse.lock.os, "pwrite", full)
+    home = tmp_path / "home"
+    code, output = _main(monkeypatch, capsys, "ingest", "epoch_usage", "--home", str(home))
+    monkeypatch.setattr(warehouse.lock.os, "pwrite", real_pwrite)
+    assert code == 1
+    flat = output.replace("\n", "")  # the console wraps long paths
+    assert "no space left on the disk that holds" in flat and "writer.lock" in flat
+    assert "Traceback" not in output
+    # The lock was given back: the next writer takes it at once.
+    lock = warehouse.lock.WriterLock(Settings.from_env(home).lock_path, timeout_s=0)
+    lock.acquire()
+    lock.release()

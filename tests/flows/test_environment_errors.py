@@ -94,3 +94,30 @@ def test_a_full_disk_while_writing_the_run_lock_names_the_lock_file(tmp_path, mo
     lock = warehouse.lock.WriterLock(Settings.from_env(home).lock_path, timeout_s=0)
     lock.acquire()
     lock.release()
+
+
+def test_refresh_with_the_working_database_held_open_is_one_line_without_a_traceback(tmp_path):
+    settings = Settings.from_env(tmp_path / "home")
+    settings.ensure()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.work_db)!r}); "
+         "print('open', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "refresh", "--home", str(settings.home)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "400", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "is open in another process" in output and str(settings.work_db) in output
+    assert "Traceback" not in output

@@ -121,3 +121,17 @@ def test_refresh_with_the_working_database_held_open_is_one_line_without_a_trace
     assert result.returncode == 1, output
     assert "is open in another process" in output and str(settings.work_db) in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("command", ["refresh", "forecast"])
+def test_a_read_only_home_for_refresh_and_forecast_is_one_line(command, tmp_path, monkeypatch, capsys):
+    # Simulated (the tests may run as root, for whom chmod does not make a directory read-only).
+    def read_only(self):
+        raise OSError(errno.EROFS, "Read-only file system", str(self.work_dir))
+
+    monkeypatch.setattr(warehouse.settings.Settings, "ensure", read_only)
+    code, output = _main(monkeypatch, capsys, command, "--home", str(tmp_path / "home"))
+    flat = output.replace("\n", "")
+    assert code == 1
+    assert "read-only file system" in flat and "--home" in flat and str(tmp_path) in flat
+    assert "Traceback" not in output

@@ -116,6 +116,12 @@ def refresh(
             check_as_of_not_in_future(as_of_date)
         except NothingKnown as error:
             raise _fail(str(error), code=2) from error
+    # Open the working database once before Prefect starts: a read-only home or a process holding
+    # the database open then fails here as one line (see `main`), not as Prefect's logged
+    # traceback of a crashed flow run after 15 s of server start-up.
+    from warehouse.connection import open_work
+
+    open_work(settings).close()
     from flows.prefect_env import configure_prefect
 
     configure_prefect(settings)

@@ -58,8 +58,15 @@ class WriterLock:
             "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "command": " ".join(sys.argv[:3]),
         }
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, json.dumps(record).encode(), 0)
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, json.dumps(record).encode(), 0)
+        except OSError as error:
+            # A full disk (or a quota) can refuse the holder record: give the lock back at once and
+            # name the lock file, so the caller's message says which disk to free.
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            os.close(handle)
+            raise OSError(error.errno, error.strerror, str(self.path)) from None
         self._handle = handle
 
     def release(self) -> None:

@@ -72,3 +72,66 @@ def test_a_process_holding_the_working_database_is_named(tmp_path):
     assert "is open in another process" in result.stderr and "infercast.duckdb" in result.stderr
     assert "Traceback" not in result.stderr
     assert time.monotonic() - started < 120
+
+
+def test_a_full_disk_while_writing_the_run_lock_names_the_lock_file(tmp_path, monkeypatch, capsys):
+    import warehouse.lock
+
+    real_pwrite = os.pwrite
+
+    def full(handle: int, data: bytes, offset: int) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(warehouse.lock.os, "pwrite", full)
+    home = tmp_path / "home"
+    code, output = _main(monkeypatch, capsys, "ingest", "epoch_usage", "--home", str(home))
+    monkeypatch.setattr(warehouse.lock.os, "pwrite", real_pwrite)
+    assert code == 1
+    flat = output.replace("\n", "")  # the console wraps long paths
+    assert "no space left on the disk that holds" in flat and "writer.lock" in flat
+    assert "Traceback" not in output
+    # The lock was given back: the next writer takes it at once.
+    lock = warehouse.lock.WriterLock(Settings.from_env(home).lock_path, timeout_s=0)
+    lock.acquire()
+    lock.release()
+
+
+def test_refresh_with_the_working_database_held_open_is_one_line_without_a_traceback(tmp_path):
+    settings = Settings.from_env(tmp_path / "home")
+    settings.ensure()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.work_db)!r}); "
+         "print('open', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        result = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "refresh", "--home", str(settings.home)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "400", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "is open in another process" in output and str(settings.work_db) in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("command", ["refresh", "forecast"])
+def test_a_read_only_home_for_refresh_and_forecast_is_one_line(command, tmp_path, monkeypatch, capsys):
+    # Simulated (the tests may run as root, for whom chmod does not make a directory read-only).
+    def read_only(self):
+        raise OSError(errno.EROFS, "Read-only file system", str(self.work_dir))
+
+    monkeypatch.setattr(warehouse.settings.Settings, "ensure", read_only)
+    code, output = _main(monkeypatch, capsys, command, "--home", str(tmp_path / "home"))
+    flat = output.replace("\n", "")
+    assert code == 1
+    assert "read-only file system" in flat and "--home" in flat and str(tmp_path) in flat
+    assert "Traceback" not in output

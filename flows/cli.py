@@ -377,18 +377,10 @@ def _temp_beside(out: Path) -> Path:
 def _print_table(
     target: Console, names: list[str], rows: list[tuple[Any, ...]], limit: int, more: bool = False
 ) -> None:
-    """At most `limit` rows; `more` says the result had rows beyond those fetched."""
-    table = Table(show_lines=False)
-    for name in names:
-        table.add_column(escape_control(name), overflow="fold")
-    for row in rows[:limit]:
-        table.add_row(*(_cell(value) for value in row))
-    target.print(table)
-    shown = min(limit, len(rows))
-    if more:
-        target.print(f"more than {shown} row(s); first {shown} shown (raise --limit, or use --out)")
-        return
-    target.print(f"{len(rows)} row(s)" + (f", first {shown} shown" if shown < len(rows) else ""))
+    """At most `limit` rows, as a table or (too wide for the terminal) one block per row."""
+    from flows.result_view import print_result
+
+    print_result(target, names, rows, limit, more=more)
 
 
 def _cell(value: Any) -> Text:

@@ -137,17 +137,58 @@ def fan_legend_handles(colour_: str = "#555555") -> list[Patch]:
     ]
 
 
+# The PDF prints a chart across the A4 text width (210 mm less 2 × 14 mm margins), so a 10-inch
+# figure shrinks to about 72%: a font must be set larger than it should read on paper.
+PRINT_WIDTH_IN = 182 / 25.4
+MIN_PRINT_PT = 8.0
+
+
+def print_points(fig: Figure, points: float = MIN_PRINT_PT) -> float:
+    """The font size in the figure that prints at `points` once the figure is scaled to the A4 text width."""
+    return round(points * max(1.0, fig.get_figwidth() / PRINT_WIDTH_IN), 1)
+
+
+def panels(count: int, *, columns: int = 2, panel_height: float = 2.8) -> tuple[Figure, list[Axes]]:
+    """Small multiples on one shared (log-comparable) y scale: one panel per series, so no two fans
+    overlap; unused cells of the grid are hidden."""
+    rows = max(1, math.ceil(count / columns))
+    fig, grid = plt.subplots(rows, columns, figsize=(10, panel_height * rows + 0.9), squeeze=False, sharey=True)
+    axes = [axis for row in grid for axis in row]
+    for axis in axes[count:]:
+        axis.axis("off")
+    for axis in axes[:count]:
+        # sharey hides the right column's tick labels; each panel should read on its own.
+        axis.yaxis.set_tick_params(labelleft=True)
+    return fig, axes[:count]
+
+
+def panel_legend(fig: Figure, handles: list[Any]) -> None:
+    """One legend for all panels, above them, legible at print size; fixed spacing (no layout pass)."""
+    fig.legend(
+        handles=[*handles, *fan_legend_handles()],
+        loc="upper center",
+        ncol=min(4, len(handles) + 2),
+        frameon=False,
+        bbox_to_anchor=(0.5, 1.0),
+        fontsize=print_points(fig),
+    )
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.9 / height, top=1 - 0.75 / height, hspace=0.6, wspace=0.2)
+
+
 def legend_below(axis: Axes, *, with_fan: bool = True, columns: int = 4) -> None:
     """The legend under the plot (never over the data), with the fan's two bands if drawn."""
     handles, _ = axis.get_legend_handles_labels()
     if with_fan:
         handles = [*handles, *fan_legend_handles()]
+    fig = axis.get_figure()
+    size = print_points(fig) if isinstance(fig, Figure) else MIN_PRINT_PT
     axis.legend(
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.2),
         ncol=columns,
-        fontsize=9,
+        fontsize=size,
         frameon=False,
     )
 
@@ -225,10 +266,17 @@ def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date |
         date_axis(axis, "month")
         if as_of is not None:
             axis.axvline(as_of, color="#777777", linewidth=0.8, linestyle=":")
-        axis.legend(fontsize=8.5, loc="lower left", frameon=False)
+        axis.legend(fontsize=print_points(fig), loc="lower left", frameon=False)
     for position in range(len(benchmarks), rows * columns):
         axes[position // columns][position % columns].axis("off")
-    fig.legend(handles=fan_legend_handles(), loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    fig.legend(
+        handles=fan_legend_handles(),
+        loc="upper center",
+        ncol=2,
+        frameon=False,
+        bbox_to_anchor=(0.5, 1.0),
+        fontsize=print_points(fig),
+    )
     # Fixed spacing rather than tight_layout: a layout pass costs a full draw of six panels.
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.06, top=1 - 0.75 / (3.3 * rows), hspace=0.42, wspace=0.22)
     return drawing(fig, tight=False)

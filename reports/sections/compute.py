@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from reports import charts
 from reports import formatting as fmt
@@ -22,8 +24,10 @@ def vendor_colour(vendor: str, number: int) -> str:
 
 
 def installed_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
-    fig, axis = charts.figure(10, 4.6)
-    for number, ((vendor,), series) in enumerate(history.group_by("vendor", maintain_order=True)):
+    """One panel per vendor (all vendors first) on a shared log scale: one fan per panel."""
+    groups = list(history.group_by("vendor", maintain_order=True))
+    fig, axes = charts.panels(max(1, len(groups)))
+    for number, (((vendor,), series), axis) in enumerate(zip(groups, axes, strict=False)):
         series = series.sort("quarter")
         colour = vendor_colour(str(vendor), number)
         days = series["quarter"].to_list()
@@ -36,24 +40,20 @@ def installed_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date)
             alpha=0.15,
             linewidth=0,
         )
-        axis.plot(
-            days,
-            p50,
-            color=colour,
-            linewidth=2.2 if vendor == "all" else 1.4,
-            marker="o",
-            markersize=2.5,
-            label="all vendors" if vendor == "all" else str(vendor),
-        )
+        axis.plot(days, p50, color=colour, linewidth=1.6, marker="o", markersize=2.5)
         charts.draw_fan(axis, values.filter(pl.col("series_id") == vendor), colour, anchor=charts.last_point(days, p50))
-    axis.set_yscale("log")
-    charts.si_axis(axis)
-    axis.set_ylabel("installed H100-equivalents (log scale)")
-    charts.title(axis, "Installed AI accelerators: median with p5–p95 band (history), forecast fans")
-    charts.date_axis(axis, "quarter (end-of-quarter stock)")
-    charts.vertical_marker(axis, as_of, f"as of {as_of}")
-    charts.legend_below(axis)
-    return charts.drawing(fig)
+        axis.set_yscale("log")
+        charts.si_axis(axis)
+        axis.set_ylabel("installed H100-equivalents (log)")
+        charts.title(axis, "All vendors" if vendor == "all" else str(vendor))
+        charts.date_axis(axis, "quarter (end-of-quarter stock)")
+        charts.vertical_marker(axis, as_of, f"as of {as_of}")
+    history_handles = [
+        Line2D([], [], color="#555555", linewidth=1.6, marker="o", markersize=2.5, label="median (history)"),
+        Patch(facecolor="#555555", alpha=0.15, label="p5–p95 (history)"),
+    ]
+    charts.panel_legend(fig, history_handles)
+    return charts.drawing(fig, tight=False)
 
 
 def latest_by_vendor(history: pl.DataFrame) -> list[dict[str, Any]]:

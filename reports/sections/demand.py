@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
+from matplotlib.lines import Line2D
 
 from reports import charts
 from reports import formatting as fmt
@@ -17,28 +18,24 @@ TARGET = "token_demand"
 
 
 def demand_chart(reports: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
-    fig, axis = charts.figure(10, 4.2)
+    """One panel per company on a shared log scale: its reports (points) and its projection (fan)."""
     companies = reports["company"].unique(maintain_order=True).to_list()
-    for number, company in enumerate(companies):
+    fig, axes = charts.panels(max(1, len(companies)))
+    for number, (company, axis) in enumerate(zip(companies, axes, strict=False)):
         points = reports.filter(pl.col("company") == company).sort("observed_on")
         colour = charts.colour(number)
-        axis.scatter(
-            points["observed_on"].to_list(),
-            points["tokens_per_day"].to_list(),
-            color=colour,
-            s=22,
-            zorder=3,
-            label=f"{company} ({points.height} report{'s' if points.height != 1 else ''})",
-        )
+        axis.scatter(points["observed_on"].to_list(), points["tokens_per_day"].to_list(), color=colour, s=22, zorder=3)
         charts.draw_fan(axis, values.filter(pl.col("series_id") == company), colour)
-    axis.set_yscale("log")
-    charts.si_axis(axis)
-    axis.set_ylabel("tokens per day (log scale)")
-    charts.title(axis, "Reported token volumes by company (points), projections (fans)")
-    charts.date_axis(axis, "date of the report")
-    charts.vertical_marker(axis, as_of, f"as of {as_of}")
-    charts.legend_below(axis)
-    return charts.drawing(fig)
+        axis.set_yscale("log")
+        charts.si_axis(axis)
+        axis.set_ylabel("tokens per day (log)")
+        charts.title(axis, f"{company} ({points.height} report{'s' if points.height != 1 else ''})")
+        charts.date_axis(axis, "date of the report")
+        charts.vertical_marker(axis, as_of, f"as of {as_of}")
+    charts.panel_legend(
+        fig, [Line2D([], [], color="#555555", marker="o", linestyle="none", label="reported tokens per day")]
+    )
+    return charts.drawing(fig, tight=False)
 
 
 def sparsity(reports: pl.DataFrame) -> dict[str, Any]:

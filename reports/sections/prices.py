@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
+from matplotlib.lines import Line2D
 
 from reports import charts
 from reports import formatting as fmt
@@ -24,23 +25,24 @@ def _month_ahead(day: dt.date, months: int) -> dt.date:
 
 
 def frontier_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
-    fig, axis = charts.figure(10, 4.0)
+    """One panel per benchmark on a shared price scale, so each fan is read on its own."""
     benchmarks = [b for b in BENCHMARK_LABELS if b in set(history["benchmark"].to_list())]
-    for number, benchmark in enumerate(benchmarks):
+    fig, axes = charts.panels(max(1, len(benchmarks)))
+    for number, (benchmark, axis) in enumerate(zip(benchmarks, axes, strict=False)):
         series = history.filter(pl.col("benchmark") == benchmark).sort("month")
         colour = charts.colour(number)
         days, prices = series["month"].to_list(), series["blended_usd_per_mtok"].to_list()
-        axis.step(days, prices, where="post", color=colour, linewidth=1.5, label=BENCHMARK_LABELS[benchmark])
+        axis.step(days, prices, where="post", color=colour, linewidth=1.5)
         charts.draw_fan(
             axis, values.filter(pl.col("series_id") == benchmark), colour, anchor=charts.last_point(days, prices)
         )
-    axis.set_yscale("log")
-    axis.set_ylabel("USD per 1M tokens (3:1 blend, log)")
-    charts.title(axis, "Price of the highest-scoring model with a price listing, by benchmark")
-    charts.date_axis(axis, "month")
-    charts.vertical_marker(axis, as_of, f"as of {as_of}")
-    charts.legend_below(axis)
-    return charts.drawing(fig)
+        axis.set_yscale("log")
+        axis.set_ylabel("USD per 1M tokens (3:1 blend, log)")
+        charts.title(axis, f"Top {BENCHMARK_LABELS[benchmark]} model with a price")
+        charts.date_axis(axis, "month")
+        charts.vertical_marker(axis, as_of, f"as of {as_of}")
+    charts.panel_legend(fig, [Line2D([], [], color="#555555", linewidth=1.5, label="price (history)")])
+    return charts.drawing(fig, tight=False)
 
 
 def frontier_trend(ctx: ReportContext) -> list[dict[str, Any]]:

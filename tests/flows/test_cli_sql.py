@@ -208,3 +208,13 @@ def test_parquet_export_does_not_import_heavy_modules(published, tmp_path):
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in output
     assert parquet.read_table(out).to_pylist() == [{"a": 1}]
+
+
+def test_a_wide_result_at_80_columns_is_readable(published):
+    # On main this folded every header into one-character columns.
+    wide = ", ".join(f"{i} as measured_value_{i}" for i in range(10))
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["sql", f"select {wide}", "--home", str(published.home)])
+    assert result.exit_code == 0, result.output
+    for i in range(10):
+        assert f"measured_value_{i} : {i}" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

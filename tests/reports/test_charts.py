@@ -145,3 +145,40 @@ def test_axis_ticks_name_their_scale_in_words():
     assert _si_tick(3e9, 0) == "3 billion"
     assert _si_tick(12_000, 0) == "12,000"
     assert _si_tick(0, 0) == ""
+
+
+def _fan_colours(axis) -> set[tuple[float, ...]]:
+    """The distinct colours of an axes' filled bands (each series draws its bands in one colour)."""
+    from matplotlib.collections import PolyCollection
+
+    return {
+        tuple(round(c, 3) for c in collection.get_facecolor()[0][:3])
+        for collection in axis.collections
+        if isinstance(collection, PolyCollection) and len(collection.get_facecolor())
+    }
+
+
+@pytest.mark.parametrize(("builder", "panels_at_least"), [(prices.build, 2), (compute.build, 2), (demand.build, 2)])
+def test_forecast_charts_draw_one_fan_per_panel(figures, ctx, builder, panels_at_least):
+    # On main each of these overlaid every series' fan in one axes.
+    builder(ctx)
+    charts_with_fans = [fig for fig in figures if any(_fan_colours(axis) for axis in _drawn_axes(fig))]
+    assert charts_with_fans
+    multi = [fig for fig in charts_with_fans if len(_drawn_axes(fig)) >= panels_at_least]
+    assert multi, "expected small multiples"
+    for fig in charts_with_fans:
+        for axis in _drawn_axes(fig):
+            if axis.get_title().endswith(" tiers"):
+                continue  # the price-index panels still keep a benchmark's tiers in one panel
+            assert len(_fan_colours(axis)) <= 1, axis.get_title()
+
+
+@pytest.mark.parametrize("builder", [prices.build, compute.build, revenue.build, demand.build, adoption.build])
+def test_legends_print_at_8_points_or_more_on_a4(figures, ctx, builder):
+    builder(ctx)
+    for fig in figures:
+        shrink = min(1.0, charts.PRINT_WIDTH_IN / fig.get_figwidth())
+        legends = [axis.get_legend() for axis in fig.axes] + list(fig.legends)
+        sizes = [text.get_fontsize() * shrink for legend in legends if legend for text in legend.get_texts()]
+        assert sizes
+        assert min(sizes) >= charts.MIN_PRINT_PT

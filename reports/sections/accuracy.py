@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 
 from reports.context import ReportContext, empty_note
-from reports.sections.base import Section
+from reports.sections.base import Chart, Section
+from reports.sections.hindcast_chart import coverage_chart
 
 TARGET_LABELS = {
     "price_index": "price index (tier)",
@@ -19,6 +20,8 @@ TARGET_LABELS = {
     "nvidia_datacenter_revenue": "NVIDIA data-center revenue",
     "token_demand": "token demand (company)",
     "reasoning_share": "reasoning share",
+    "shipped_h100e": "shipments (vendor)",
+    "cost_per_task": "cost per task (threshold)",
 }
 WORST_MISSES = 10
 
@@ -151,6 +154,13 @@ def build(ctx: ReportContext) -> Section:
     section = Section("forecast-accuracy", "Forecast accuracy", "sections/accuracy.html.j2")
     scores = ctx.frame("hindcast_scores")
     section.data["hindcast"] = hindcast_rows(scores)
+    drawing = coverage_chart(scores, TARGET_LABELS)
+    if drawing is not None:
+        section.data["hindcast_chart"] = Chart(
+            drawing,
+            "Tables: forecast.hindcast_scores (latest hindcast, champion, every lead pooled).",
+            "Hindcast coverage of the 80% and 95% bands per family",
+        )
     section.data["hindcast_points"] = ctx.frame("hindcast_points").to_dicts()
     backtests = ctx.frame("backtests", ctx.run_id)
     section.data["backtests"] = backtest_rows(backtests)

@@ -385,11 +385,9 @@ def _print_table(
 
 def _cell(value: Any) -> Text:
     """A value for a terminal table: plain text (no rich markup), control characters escaped."""
-    if value is None:
-        return Text("∅")
-    if isinstance(value, float):
-        return Text(f"{value:.6g}")
-    return Text(escape_control(str(value)))
+    from flows.result_view import cell_text
+
+    return Text(cell_text(value))
 
 
 @app.command()

@@ -68,10 +68,12 @@ def print_result(
     headers = [escape_control(name) for name in names]
     shown_rows = rows[:limit]
     full = [[cell_text(value) for value in row] for row in shown_rows]
-    table_cells = [[cut(text, MAX_TABLE_CELL)[0] for text in row] for row in full]
+    table_cut = [[cut(text, MAX_TABLE_CELL) for text in row] for row in full]
+    table_cells = [[text for text, _ in row] for row in table_cut]
     layout = choose_layout(headers, table_cells, target.width)
     if layout == "table":
-        was_cut = _print_table(target, headers, full, column_widths(headers, table_cells))
+        _print_table(target, headers, table_cells, column_widths(headers, table_cells))
+        was_cut = any(cut_here for row in table_cut for _, cut_here in row)
     else:
         was_cut = _print_records(target, headers, full)
     shown = len(shown_rows)
@@ -88,21 +90,14 @@ def print_result(
     return layout
 
 
-def _print_table(target: Console, headers: list[str], cells: list[list[str]], widths: list[int]) -> bool:
+def _print_table(target: Console, headers: list[str], cells: list[list[str]], widths: list[int]) -> None:
     table = Table(show_lines=False)
     for header, narrowest in zip(headers, widths, strict=True):
         # min_width keeps the header whole; cells may still fold inside their column.
         table.add_column(Text(header), overflow="fold", min_width=narrowest)
-    was_cut = False
     for row in cells:
-        shown = []
-        for text in row:
-            value, cut_here = cut(text, MAX_TABLE_CELL)
-            was_cut = was_cut or cut_here
-            shown.append(Text(value))
-        table.add_row(*shown)
+        table.add_row(*(Text(value) for value in row))
     target.print(table)
-    return was_cut
 
 
 def _print_records(target: Console, headers: list[str], cells: list[list[str]]) -> bool:

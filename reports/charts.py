@@ -162,6 +162,17 @@ def panels(count: int, *, columns: int = 2, panel_height: float = 2.8) -> tuple[
     return fig, axes[:count]
 
 
+def log_time_panel(axis: Axes, *, ylabel: str, heading: str, date_label: str, as_of: dt.date, si: bool = False) -> None:
+    """The furniture of one small-multiple panel: log y axis, labels, title and the as-of marker."""
+    axis.set_yscale("log")
+    if si:
+        si_axis(axis)
+    axis.set_ylabel(ylabel)
+    title(axis, heading)
+    date_axis(axis, date_label)
+    vertical_marker(axis, as_of, f"as of {as_of}")
+
+
 def panel_legend(fig: Figure, handles: list[Any]) -> None:
     """One legend for all panels, above them, legible at print size; fixed spacing (no layout pass)."""
     fig.legend(

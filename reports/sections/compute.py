@@ -42,12 +42,14 @@ def installed_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date)
         )
         axis.plot(days, p50, color=colour, linewidth=1.6, marker="o", markersize=2.5)
         charts.draw_fan(axis, values.filter(pl.col("series_id") == vendor), colour, anchor=charts.last_point(days, p50))
-        axis.set_yscale("log")
-        charts.si_axis(axis)
-        axis.set_ylabel("installed H100-equivalents (log)")
-        charts.title(axis, "All vendors" if vendor == "all" else str(vendor))
-        charts.date_axis(axis, "quarter (end-of-quarter stock)")
-        charts.vertical_marker(axis, as_of, f"as of {as_of}")
+        charts.log_time_panel(
+            axis,
+            ylabel="installed H100-equivalents (log)",
+            heading="All vendors" if vendor == "all" else str(vendor),
+            date_label="quarter (end-of-quarter stock)",
+            as_of=as_of,
+            si=True,
+        )
     history_handles = [
         Line2D([], [], color="#555555", linewidth=1.6, marker="o", markersize=2.5, label="median (history)"),
         Patch(facecolor="#555555", alpha=0.15, label="p5–p95 (history)"),

@@ -26,12 +26,14 @@ def demand_chart(reports: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) ->
         colour = charts.colour(number)
         axis.scatter(points["observed_on"].to_list(), points["tokens_per_day"].to_list(), color=colour, s=22, zorder=3)
         charts.draw_fan(axis, values.filter(pl.col("series_id") == company), colour)
-        axis.set_yscale("log")
-        charts.si_axis(axis)
-        axis.set_ylabel("tokens per day (log)")
-        charts.title(axis, f"{company} ({points.height} report{'s' if points.height != 1 else ''})")
-        charts.date_axis(axis, "date of the report")
-        charts.vertical_marker(axis, as_of, f"as of {as_of}")
+        charts.log_time_panel(
+            axis,
+            ylabel="tokens per day (log)",
+            heading=f"{company} ({points.height} report{'s' if points.height != 1 else ''})",
+            date_label="date of the report",
+            as_of=as_of,
+            si=True,
+        )
     charts.panel_legend(
         fig, [Line2D([], [], color="#555555", marker="o", linestyle="none", label="reported tokens per day")]
     )

@@ -36,11 +36,13 @@ def frontier_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) 
         charts.draw_fan(
             axis, values.filter(pl.col("series_id") == benchmark), colour, anchor=charts.last_point(days, prices)
         )
-        axis.set_yscale("log")
-        axis.set_ylabel("USD per 1M tokens (3:1 blend, log)")
-        charts.title(axis, f"Top {BENCHMARK_LABELS[benchmark]} model with a price")
-        charts.date_axis(axis, "month")
-        charts.vertical_marker(axis, as_of, f"as of {as_of}")
+        charts.log_time_panel(
+            axis,
+            ylabel="USD per 1M tokens (3:1 blend, log)",
+            heading=f"Top {BENCHMARK_LABELS[benchmark]} model with a price",
+            date_label="month",
+            as_of=as_of,
+        )
     charts.panel_legend(fig, [Line2D([], [], color="#555555", linewidth=1.5, label="price (history)")])
     return charts.drawing(fig, tight=False)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,6 +24,23 @@ def _main(monkeypatch, capsys, *args: str) -> tuple[int, str]:
         main()
     captured = capsys.readouterr()
     return int(exited.value.code or 0), captured.out + captured.err
+
+
+@contextlib.contextmanager
+def _work_db_held_open(settings: Settings) -> Iterator[None]:
+    """Another process holds the working database open (read-write) for the duration."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.work_db)!r}); "
+         "print('open', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_a_full_disk_during_publish_is_one_clear_line(tmp_path, monkeypatch, capsys):
@@ -49,14 +68,7 @@ def test_a_read_only_home_names_the_path_and_what_to_do(tmp_path, monkeypatch, c
 def test_a_process_holding_the_working_database_is_named(tmp_path):
     settings = Settings.from_env(tmp_path / "home")
     settings.ensure()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.work_db)!r}); "
-         "print('open', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with _work_db_held_open(settings):
         started = time.monotonic()
         result = subprocess.run(
             [sys.executable, "-m", "flows.cli", "ingest", "epoch_usage", "--home", str(settings.home)],
@@ -65,9 +77,6 @@ def test_a_process_holding_the_working_database_is_named(tmp_path):
             timeout=120,
             env={**os.environ, "COLUMNS": "400"},
         )
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.returncode == 1, result.stderr
     assert "is open in another process" in result.stderr and "infercast.duckdb" in result.stderr
     assert "Traceback" not in result.stderr
@@ -99,14 +108,7 @@ def test_a_full_disk_while_writing_the_run_lock_names_the_lock_file(tmp_path, mo
 def test_refresh_with_the_working_database_held_open_is_one_line_without_a_traceback(tmp_path):
     settings = Settings.from_env(tmp_path / "home")
     settings.ensure()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.work_db)!r}); "
-         "print('open', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    with _work_db_held_open(settings):
         result = subprocess.run(
             [sys.executable, "-m", "flows.cli", "refresh", "--home", str(settings.home)],
             capture_output=True,
@@ -114,9 +116,6 @@ def test_refresh_with_the_working_database_held_open_is_one_line_without_a_trace
             timeout=120,
             env={**os.environ, "COLUMNS": "400", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"},
         )
-    finally:
-        holder.kill()
-        holder.wait()
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "is open in another process" in output and str(settings.work_db) in output

@@ -880,6 +880,7 @@ def main() -> None:
     try:
         # Typer turns an interrupt into exit code 130 itself; a SIGTERM is told apart by the flag.
         app()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # done: see below
     except (KeyboardInterrupt, SystemExit) as stop:
         if isinstance(stop, SystemExit) and stop.code != 130 and not _State.terminated:
             # The work is done: a SIGTERM now would meet the interpreter's teardown, which restores
@@ -897,7 +898,14 @@ def main() -> None:
             _stopped_by_sigterm()
         message = describe(error)
         if message is None:
-            raise
+            if _State.debug:
+                raise
+            # A defect, not an input or environment problem: one line, and how to get the rest.
+            first_line = (str(error).splitlines() or [""])[0][:300]
+            message = (
+                f"internal error ({type(error).__name__}: {first_line}). "
+                "Run the command again with --debug (infercast --debug ...) for the traceback and report it."
+            )
         _fail(message)
         raise SystemExit(1) from None
 

@@ -23,12 +23,13 @@ from flows.marts_stage import as_of_frame
 from flows.progress import report
 from flows.stages import StageSummary, data_vintage, run_id_for
 from forecasts.adoption_family import adoption_backtests, adoption_fits, adoption_history, multiplier_rows
+from forecasts.coherence import coherent_compute
 from forecasts.compute_family import compute_growth, compute_jobs
 from forecasts.cost_family import cost_decline_rows, cost_jobs
 from forecasts.engine import EngineJob, TargetForecast, merge, run_job
-from forecasts.installed_accumulation import installed_from_shipments
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
 from forecasts.published_reproduction import epoch_reasoning_ids, published_points, read_published, reproduce
+from forecasts.sanity import CHECKS_SCHEMA
 from forecasts.usage_family import demand_growth, demand_values
 from transforms.adoption import dedupe_models
 from transforms.observation_thinning import new_listing_lows
@@ -167,7 +168,9 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
     notes = adoption_notes + backtest_notes
 
     shipped = merged.get("shipped_h100e")
-    installed_values = installed_from_shipments(shipped.values, installed) if shipped else pl.DataFrame()
+    installed_values, coherence_checks = pl.DataFrame(), pl.DataFrame(schema=CHECKS_SCHEMA)
+    if shipped:
+        shipped.values, installed_values, coherence_checks = coherent_compute(shipped.values, installed)
     values = [r.values for r in merged.values()] + [installed_values, demand_values(demand), adoption_values]
     tables: dict[str, pl.DataFrame] = {
         "forecast.values": _concat([v.select(VALUE_COLUMNS).rename(STORED_NAMES) for v in values if v.height]),
@@ -209,7 +212,9 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         extra = _scenarios_and_claims(con, run_id)
         # The checks read the models' in-memory names (mean), not the stored ones (median).
         in_memory_values = tables["forecast.values"].rename({v: k for k, v in STORED_NAMES.items()}, strict=False)
-        extra += _sanity_checks(con, run_id, in_memory_values, installed, tables["forecast.growth_rates"])
+        extra += _sanity_checks(
+            con, run_id, in_memory_values, installed, tables["forecast.growth_rates"], coherence_checks
+        )
         con.execute(
             "update forecast.runs set finished_at = ?, message = ? where run_id = ?",
             [dt.datetime.now(dt.UTC).replace(tzinfo=None), "; ".join(filter(None, [message, *extra])) or None, run_id],
@@ -248,8 +253,10 @@ def _sanity_checks(
     values: pl.DataFrame,
     installed: pl.DataFrame,
     growth_rates: pl.DataFrame,
+    coherence_checks: pl.DataFrame,
 ) -> list[str]:
-    """forecasts.sanity on this run's rows: every check stored in forecast.checks, failures returned as notes."""
+    """forecasts.sanity on this run's rows and the parts-within-total checks of the compute
+    forecasts (forecasts.coherence): every check stored in forecast.checks, failures returned as notes."""
     from forecasts import sanity
 
     parameters = con.sql(
@@ -267,6 +274,7 @@ def _sanity_checks(
             sanity.scenario_drivers_ordered(parameters),
             sanity.utilization_within_capacity(scenarios),
             sanity.shares_in_unit_interval(scenarios, values),
+            coherence_checks,
         ]
     )
     _insert(con, "forecast.checks", checks, run_id)

@@ -6,6 +6,7 @@ Prefect tasks in flows.refresh wrap these; tests call them directly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -27,8 +28,10 @@ from warehouse.load import BatchResult
 from warehouse.settings import Settings
 from warehouse.sqlfiles import read_sql
 
-# Bump when a change to models or transforms should make identical data give a new run.
-METHOD_VERSION = "3"
+# Bump when a change to models or transforms should make identical data give a new run
+# (method_fingerprint also changes with their source, so an upgrade never reuses old fits).
+METHOD_VERSION = "4"
+METHOD_PACKAGES = ("forecasts", "transforms")
 ALL_FORMATS = ("html", "pdf", "xlsx", "csv", "parquet")
 
 
@@ -128,6 +131,19 @@ def data_vintage(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return con.sql(read_sql("data_vintage")).pl().to_dicts()
 
 
+@functools.cache
+def method_fingerprint() -> str:
+    """sha256 over the source and data files of the packages that compute marts and forecasts."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in METHOD_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".sql", ".toml", ".csv", ".json"}:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def run_id_for(as_of: dt.date, vintage: list[dict[str, Any]], tiers_path: Path) -> str:
     fingerprint = json.dumps(
         {
@@ -135,6 +151,7 @@ def run_id_for(as_of: dt.date, vintage: list[dict[str, Any]], tiers_path: Path) 
             "payloads": sorted(v["sha256"] for v in vintage),
             "tiers": hashlib.sha256(tiers_path.read_bytes()).hexdigest(),
             "method": METHOD_VERSION,
+            "method_source": method_fingerprint(),
             # Other thresholds change which listings the declines rest on: a new run, not a reuse.
             "plausibility": hashlib.sha256(DEFAULT_RULES_FILE.read_bytes()).hexdigest(),
         },

@@ -13,6 +13,7 @@ from forecasts.drift import DriftRandomWalk
 from forecasts.ets import DampedTrendETS
 from forecasts.loglinear import LogLinearTrend
 from forecasts.naive import Naive
+from forecasts.share_of_total import ShareOfTotal
 from forecasts.step_decline import StepDecline
 
 CANDIDATES: dict[str, Callable[[Freq], ForecastModel]] = {
@@ -20,6 +21,8 @@ CANDIDATES: dict[str, Callable[[Freq], ForecastModel]] = {
     "drift_rw": lambda freq: DriftRandomWalk(freq=freq),
     "loglinear_hac": lambda freq: LogLinearTrend(freq=freq),
     "ets_damped": lambda freq: DampedTrendETS(freq=freq),
+    # A part of its family's total series (peers["all"]) as total x share; parts of a whole only.
+    "share_of_total": lambda freq: ShareOfTotal(freq=freq),
     # Needs its family's other series as `peers` (forecasts.pooled sets them); prices only.
     "step_decline": lambda freq: StepDecline(freq=freq),
 }

@@ -134,3 +134,19 @@ def test_a_read_only_home_for_refresh_and_forecast_is_one_line(command, tmp_path
     assert code == 1
     assert "read-only file system" in flat and "--home" in flat and str(tmp_path) in flat
     assert "Traceback" not in output
+
+
+def _defect(settings):
+    raise KeyError("a defect, not an input or environment problem")
+
+
+def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(warehouse.publish, "publish", _defect)
+    home = str(tmp_path / "home")
+    code, output = _main(monkeypatch, capsys, "ingest", "epoch_usage", "--home", home)
+    assert code == 1
+    assert "internal error (KeyError: 'a defect, not an input or environment" in " ".join(output.split())
+    assert "--debug" in output and "Traceback" not in output
+    monkeypatch.setattr(sys, "argv", ["infercast", "--debug", "ingest", "epoch_usage", "--home", home])
+    with pytest.raises(KeyError):
+        main()

@@ -164,8 +164,9 @@ def test_registry_holds_the_four_candidates_simplest_first_with_defaults():
     models = make_candidates()
     assert [model.alias for model in models] == ["naive", "drift_rw", "loglinear_hac", "ets_damped"]
     assert list(CANDIDATES)[:4] == [model.alias for model in models]
-    # The step model is registered but chosen per family (prices only): it needs peers.
-    assert list(CANDIDATES)[4:] == ["step_decline"]
+    # The share and step models are registered but chosen per family (vendors' shipments,
+    # prices): they need peers.
+    assert list(CANDIDATES)[4:] == ["share_of_total", "step_decline"]
     assert models[1].hyperparameters == {"freq": "month", "window": None, "quantiles": "t"}
     assert models[3].hyperparameters["damped_trend"] is True
     with pytest.raises(ValueError, match="unknown"):

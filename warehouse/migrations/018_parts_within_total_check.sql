@@ -1,0 +1,3 @@
+-- forecasts.coherence adds the parts_within_total check; the price story's checks were never named here.
+comment on column forecast.checks.check_id is 'Which check: compute_growth_in_ci, parts_within_total (a vendor''s median and bounds within the all-vendors forecast''s; failed when its model needed capping), scenario_drivers_ordered, utilization_within_capacity, shares_in_unit_interval, price_forecast_matches_headline, price_claims_agree.';
+comment on column forecast.checks.observed is 'The checked quantity in its own unit: growth factor over four quarters (x), utilization or share (fraction), bull minus bear (parameter unit), or for parts_within_total the largest ratio of a vendor''s median or bound to the total''s on the same date (x; 1 when none exceeded it).';

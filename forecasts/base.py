@@ -119,3 +119,13 @@ def interval_frame(
         columns[f"lo_{level}"] = back(center - q * se)
         columns[f"hi_{level}"] = back(center + q * se)
     return pl.DataFrame(columns, schema_overrides={"ds": pl.Date()}).with_columns(pl.exclude("ds").cast(pl.Float64))
+
+
+def draws_frame(days: list[dt.date], log_paths: np.ndarray, levels: tuple[int, ...]) -> pl.DataFrame:
+    """Forecast frame from simulated log values (draws, h): median and equal-tailed intervals."""
+    columns: dict[str, Any] = {"ds": days, "mean": np.exp(np.median(log_paths, axis=0))}
+    for level in levels:
+        tail = (100 - level) / 200.0
+        columns[f"lo_{level}"] = np.exp(np.quantile(log_paths, tail, axis=0))
+        columns[f"hi_{level}"] = np.exp(np.quantile(log_paths, 1 - tail, axis=0))
+    return pl.DataFrame(columns, schema_overrides={"ds": pl.Date()}).with_columns(pl.exclude("ds").cast(pl.Float64))

@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from forecasts.base import DEFAULT_LEVELS, Freq, future_periods, prepare_history
+from forecasts.base import DEFAULT_LEVELS, Freq, draws_frame, future_periods, prepare_history
 from forecasts.drift import DriftFit, DriftRandomWalk, drift_forecast_sd
 from transforms.installed_compute import ALL_VENDORS as TOTAL_SERIES
 
@@ -46,10 +46,12 @@ class ShareFit:
     last_logit_share: float
 
 
-def _random_walk_draws(rng: np.random.Generator, draws: int, center: np.ndarray, sd: np.ndarray, m: int) -> np.ndarray:
+def _random_walk_draws(
+    rng: np.random.Generator, draws: int, last: float, drift: float, step_sd: float, m: int, tau: np.ndarray
+) -> np.ndarray:
     """(draws, h) draws of a drift random walk's τ-step values: one t(m−1) draw per path."""
     standard = stats.t.rvs(m - 1, size=(draws, 1), random_state=rng)
-    return center[None, :] + standard * sd[None, :]
+    return (last + drift * tau)[None, :] + standard * drift_forecast_sd(step_sd, m, tau)[None, :]
 
 
 @dataclass
@@ -103,26 +105,10 @@ class ShareOfTotal:
         tau = np.arange(1, h + 1, dtype=float)
         rng = np.random.default_rng(self.seed)
         log_total = _random_walk_draws(
-            rng,
-            self.draws,
-            total.last_log + total.drift_per_period * tau,
-            drift_forecast_sd(total.step_sd, total.m, tau),
-            total.m,
+            rng, self.draws, total.last_log, total.drift_per_period, total.step_sd, total.m, tau
         )
         logit_share = _random_walk_draws(
-            rng,
-            self.draws,
-            fit.last_logit_share + fit.share_drift_per_period * tau,
-            drift_forecast_sd(fit.share_step_sd, fit.share_m, tau),
-            fit.share_m,
+            rng, self.draws, fit.last_logit_share, fit.share_drift_per_period, fit.share_step_sd, fit.share_m, tau
         )
         log_part = log_total - np.logaddexp(0.0, -logit_share)  # log(total · sigmoid(logit))
-        columns: dict[str, Any] = {
-            "ds": future_periods(total.last_ds, h, self.freq),
-            "mean": np.exp(np.median(log_part, axis=0)),
-        }
-        for level in levels:
-            tail = (100 - level) / 200.0
-            columns[f"lo_{level}"] = np.exp(np.quantile(log_part, tail, axis=0))
-            columns[f"hi_{level}"] = np.exp(np.quantile(log_part, 1 - tail, axis=0))
-        return pl.DataFrame(columns, schema_overrides={"ds": pl.Date()}).with_columns(pl.exclude("ds").cast(pl.Float64))
+        return draws_frame(future_periods(total.last_ds, h, self.freq), log_part, levels)

@@ -41,7 +41,7 @@ from typing import Any, Self
 import numpy as np
 import polars as pl
 
-from forecasts.base import DEFAULT_LEVELS, Freq, future_periods, months_per_period, prepare_history
+from forecasts.base import DEFAULT_LEVELS, Freq, draws_frame, future_periods, months_per_period, prepare_history
 
 MIN_LOWS = 3
 PSEUDO_EXPOSURE_MONTHS = 12.0
@@ -233,16 +233,7 @@ class StepDecline:
 
     def predict(self, h: int, levels: tuple[int, ...] = DEFAULT_LEVELS) -> pl.DataFrame:
         fit = self._require_fit()
-        paths = self.simulate(h)
-        columns: dict[str, Any] = {
-            "ds": future_periods(fit.last_ds, h, self.freq),
-            "mean": np.exp(np.median(paths, axis=0)),
-        }
-        for level in levels:
-            tail = (100 - level) / 200.0
-            columns[f"lo_{level}"] = np.exp(np.quantile(paths, tail, axis=0))
-            columns[f"hi_{level}"] = np.exp(np.quantile(paths, 1 - tail, axis=0))
-        return pl.DataFrame(columns, schema_overrides={"ds": pl.Date()}).with_columns(pl.exclude("ds").cast(pl.Float64))
+        return draws_frame(future_periods(fit.last_ds, h, self.freq), self.simulate(h), levels)
 
     def _require_fit(self) -> StepFit:
         if self.fitted is None:

@@ -1,4 +1,5 @@
-"""A backdated forecast (`infercast forecast --as-of` a past date) leaves the current state alone.
+"""A backdated forecast (`infercast forecast` or `refresh` with a past `--as-of`) leaves the current
+state alone.
 
 Its report and exports go to their own folder, `exports/as-of-<date>/`, and once they are
 written the marts are rebuilt as of the current date, so the published copy keeps serving the
@@ -14,6 +15,20 @@ from pathlib import Path
 import duckdb
 
 from warehouse.settings import Settings
+
+
+def render_leaving_current_state(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, as_of: dt.date, today: dt.date
+) -> Path:
+    """Write a run's report and exports; for a backdated run, into its own folder, and then rebuild
+    the marts as of the current date so that the next publish serves them. Returns the HTML path."""
+    from flows.stages import build_marts, render_reports
+
+    if not is_backdated(as_of, today):
+        return render_reports(con, settings, run_id)
+    report_path = render_reports(con, settings, run_id, out_dir=exports_dir(settings, as_of))
+    build_marts(con, current_as_of(con, as_of, today))
+    return report_path
 
 
 def is_backdated(as_of: dt.date, today: dt.date) -> bool:

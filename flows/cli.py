@@ -105,7 +105,11 @@ def refresh(
         ),
     ] = "default",
 ) -> None:
-    """Run the full pipeline: ingest, marts, forecasts, report, publish (bundled data by default)."""
+    """Run the full pipeline: ingest, marts, forecasts, report, publish (bundled data by default).
+
+    A past --as-of writes its report and exports to exports/as-of-DATE/ and leaves the current
+    marts published, as `forecast --as-of` does.
+    """
     settings = _settings(home)
     mode = _mode(live)
     as_of_date = _parse_date(as_of) if as_of else None
@@ -522,14 +526,13 @@ def forecast(
     from flows import backdated
     from flows.fit_warnings import collected_warnings
     from flows.inputs import NothingKnown, check_as_of_not_in_future, check_data_known
-    from flows.stages import build_marts, fit_forecasts, render_reports
+    from flows.stages import build_marts, fit_forecasts
     from warehouse.connection import open_work
     from warehouse.lock import LockTimeout, WriterLock
     from warehouse.publish import publish
 
     today = _dt.datetime.now(_dt.UTC).date()
     as_of_date = _parse_date(as_of) if as_of else today
-    is_backdated = backdated.is_backdated(as_of_date, today)
     settings = _settings(home)
     try:
         check_as_of_not_in_future(as_of_date)
@@ -541,10 +544,9 @@ def forecast(
                 with collected_warnings() as caught:
                     summary = fit_forecasts(con, as_of_date)
                 _report_fit_warnings(caught)
-                out_dir = backdated.exports_dir(settings, as_of_date) if is_backdated else None
-                report_path = render_reports(con, settings, summary.notes[0], out_dir=out_dir)
-                if is_backdated:
-                    build_marts(con, backdated.current_as_of(con, as_of_date, today))
+                report_path = backdated.render_leaving_current_state(
+                    con, settings, summary.notes[0], as_of_date, today
+                )
             finally:
                 con.close()
             publish(settings)

@@ -1,6 +1,7 @@
 """The Prefect flows.
 
-`refresh`: ingest every feed -> marts -> forecasts -> report -> publish.
+`refresh`: ingest every feed -> marts -> forecasts -> report -> publish. A past `as_of` writes
+its report to exports/as-of-DATE/ and publishes the current marts (flows/backdated.py).
 `prices-daily`: ingest the price and model feeds (live by default) -> marts -> publish, so
 point-in-time price history accumulates between weekly refreshes.
 
@@ -22,6 +23,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, State
 
 from flows import stages
+from flows.backdated import render_leaving_current_state
 from flows.forecast_stage import Prepared, finish, prepare
 from flows.inputs import check_data_known
 from flows.progress import report
@@ -98,11 +100,13 @@ def _fit_forecasts(home: str, as_of: dt.date) -> dict[str, Any]:
 
 
 @task(name="render-report", task_run_name="render-report-{run_id}", cache_policy=NO_CACHE)
-def render_report_task(home: str, run_id: str) -> str:
+def render_report_task(home: str, run_id: str, as_of: dt.date) -> str:
+    """A past as-of writes to exports/as-of-DATE/ and restores the current marts (flows/backdated.py)."""
     settings = Settings.from_env(home)
     con = open_work(settings)
     try:
-        return str(stages.render_reports(con, settings, run_id))
+        today = dt.datetime.now(dt.UTC).date()
+        return str(render_leaving_current_state(con, settings, run_id, as_of, today))
     finally:
         con.close()
 
@@ -188,7 +192,7 @@ def refresh_flow(
             forecasts = _fit_forecasts(home, as_of)
             rows["forecasts"] = forecasts["rows"]
             run_id = forecasts["notes"][0]
-            report_path = render_report_task(home, run_id)
+            report_path = render_report_task(home, run_id, as_of)
             status = "partial" if warnings else "success"
             _end(settings, log_id, status, rows, warnings)
             published = publish_task(home)

@@ -1,9 +1,12 @@
 """`infercast forecast --as-of` a past date leaves the current state alone: own export folder,
-current marts still published, and "latest" still the run with the greatest as-of."""
+current marts still published, and after a `refresh` every "latest" surface (views, report, XLSX,
+CSVs) names the refresh's run, also when another backdated run finishes after it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -57,7 +60,31 @@ def home(tmp_path_factory) -> Settings:
     return settings
 
 
-def test_a_backdated_forecast_then_a_current_one_leave_latest_report_and_marts_on_the_current_run(home):
+def _named_runs(settings: Settings) -> dict[str, set[str]]:
+    """The run id that every "latest" surface names: the views, the report, the XLSX, the CSVs."""
+    import openpyxl
+    import polars as pl
+
+    named = {
+        view: {row[0] for row in _published(settings, f"select distinct run_id from {view}")}
+        for view in ("forecast.latest_successful_run", "marts.latest_forecast", "marts.latest_decline_rates")
+    }
+    claims = (Path(__file__).parents[2] / "warehouse/queries/latest_claims_verdicts.sql").read_text()
+    named["latest_claims_verdicts.sql"] = {row[-2] for row in _published(settings, claims)}
+    named["report default"] = {_report_default_run(settings)}
+    html = (settings.exports_dir / "infercast_report.html").read_text()
+    named["html"] = set(re.findall(r"Forecast run <code>([^<]+)</code>", html))
+    about = openpyxl.load_workbook(settings.exports_dir / "infercast.xlsx", read_only=True)["About"]
+    named["xlsx"] = {str(row[1]) for row in about.iter_rows(values_only=True) if row[0] == "Forecast run"}
+    for table in ("forecast.values", "forecast.runs", "forecast.claims"):
+        csv = pl.read_csv(settings.exports_dir / "tables" / f"{table}.csv", infer_schema_length=0)
+        named[f"{table}.csv"] = set(csv["run_id"].to_list())
+    return named
+
+
+def test_a_backdated_forecast_then_a_refresh_leave_every_latest_surface_on_the_refresh_run(home, prefect_harness):
+    from flows.refresh import refresh_flow
+
     today = dt.datetime.now(dt.UTC).date()
     backdated = runner.invoke(app, ["forecast", "--as-of", BACKDATED.isoformat(), "--home", str(home.home)])
     assert backdated.exit_code == 0, backdated.output
@@ -68,15 +95,17 @@ def test_a_backdated_forecast_then_a_current_one_leave_latest_report_and_marts_o
     (latest_month,) = _published(home, "select max(month) from marts.price_index")[0]
     assert latest_month > BACKDATED
 
-    current = runner.invoke(app, ["forecast", "--home", str(home.home)])
-    assert current.exit_code == 0, current.output
-    (run_id,) = _published(home, f"select run_id from forecast.runs where as_of = '{today}' and status = 'success'")[0]
+    summary = refresh_flow(home=str(home.home))
+    assert summary["status"] in ("success", "partial"), summary["warnings"]
+    run_id = summary["run_id"]
+    assert _published(home, f"select as_of from forecast.runs where run_id = '{run_id}'") == [(today,)]
+    expected = {surface: {run_id} for surface in _named_runs(home)}
+    assert _named_runs(home) == expected
     assert _latest(home) == {"latest_forecast": {(run_id, today)}, "latest_decline_rates": {(run_id, today)}}
-    assert _report_default_run(home) == run_id
 
-    # Another backdated run afterwards, finishing last, does not become the latest either.
+    # Another backdated run afterwards, finishing last, does not become the latest either, and
+    # leaves the current folder's report, workbook and tables alone.
     again = runner.invoke(app, ["forecast", "--as-of", "2025-03-31", "--home", str(home.home)])
     assert again.exit_code == 0, again.output
-    assert _latest(home) == {"latest_forecast": {(run_id, today)}, "latest_decline_rates": {(run_id, today)}}
-    assert _report_default_run(home) == run_id
+    assert _named_runs(home) == expected
     assert _published(home, "select max(month) from marts.price_index")[0][0] == latest_month

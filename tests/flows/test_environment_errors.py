@@ -150,3 +150,31 @@ def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(tmp
     monkeypatch.setattr(sys, "argv", ["infercast", "--debug", "ingest", "epoch_usage", "--home", home])
     with pytest.raises(KeyError):
         main()
+
+
+def test_a_read_only_home_for_report_names_the_exports_folder(tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    from warehouse.connection import open_work
+
+    settings = Settings.from_env(tmp_path / "home")
+    con = open_work(settings)
+    con.execute(
+        "insert into forecast.runs values ('run-1', date '2025-03-01', now(), now(), '{}', 'success', null)"
+    )
+    con.close()
+    warehouse.publish.publish(settings)
+    real_mkdir = Path.mkdir
+
+    # Simulated (root ignores a read-only mode): the home can be read but not written.
+    def read_only(self, *args, **kwargs):
+        if self.is_relative_to(settings.home):
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    code, output = _main(monkeypatch, capsys, "report", "--format", "csv", "--home", str(settings.home))
+    flat = output.replace("\n", "")
+    assert code == 1
+    assert "read-only file system" in flat and str(settings.exports_dir) in flat and "--home" in flat
+    assert "Traceback" not in output

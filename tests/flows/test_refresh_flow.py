@@ -68,9 +68,21 @@ def test_forecast_intervals_are_ordered(refreshed):
     assert run == [(AS_OF, "success")]
 
 
+def test_a_past_as_of_writes_its_report_to_its_own_folder_and_publishes_the_current_marts(refreshed):
+    settings, summary = refreshed
+    folder = settings.exports_dir / f"as-of-{AS_OF.isoformat()}"
+    assert summary["report"] == str(folder / "infercast_report.html")
+    assert (folder / "infercast.xlsx").is_file()
+    assert not any(path.is_file() for path in settings.exports_dir.iterdir())
+    con = duckdb.connect(str(settings.published_db), read_only=True)
+    (latest_month,) = con.execute("select max(month) from marts.price_index").fetchall()[0]
+    con.close()
+    assert latest_month > AS_OF  # the marts were rebuilt as of today once the report was written
+
+
 def test_report_has_the_chart_and_the_decline_table(refreshed):
     settings, _summary = refreshed
-    html = (settings.exports_dir / "infercast_report.html").read_text()
+    html = (settings.exports_dir / f"as-of-{AS_OF.isoformat()}" / "infercast_report.html").read_text()
     assert "<svg" in html and "http://" not in html.split("<svg", 1)[0].replace("http://www.w3.org", "")
     con = duckdb.connect(str(settings.published_db), read_only=True)
     factor, n = con.execute(

@@ -544,9 +544,7 @@ def forecast(
                 with collected_warnings() as caught:
                     summary = fit_forecasts(con, as_of_date)
                 _report_fit_warnings(caught)
-                report_path = backdated.render_leaving_current_state(
-                    con, settings, summary.notes[0], as_of_date, today
-                )
+                report_path = backdated.render_leaving_current_state(con, settings, summary.notes[0], as_of_date, today)
             finally:
                 con.close()
             publish(settings)

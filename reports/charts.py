@@ -32,6 +32,7 @@ BENCHMARK_LABELS = {
     "math_500": "MATH-500",
     "math_level_5": "MATH level 5",
     "chatbot_arena_elo": "Chatbot Arena Elo",
+    "eci": "Epoch Capabilities Index",
 }
 PALETTE: tuple[str, ...] = (
     "#1f77b4",
@@ -163,11 +164,16 @@ def panels(count: int, *, columns: int = 2, panel_height: float = 2.8) -> tuple[
 
 
 def log_time_panel(axis: Axes, *, ylabel: str, heading: str, date_label: str, as_of: dt.date, si: bool = False) -> None:
-    """The furniture of one small-multiple panel: log y axis, labels, title and the as-of marker."""
+    """The furniture of one small-multiple panel: log y axis, labels, title and the as-of marker.
+
+    Only the first panel of a row names the y axis: the panels share its scale, and a label beside
+    an inner panel would sit on its left neighbour's plot."""
     axis.set_yscale("log")
     if si:
         si_axis(axis)
-    axis.set_ylabel(ylabel)
+    spec = axis.get_subplotspec()
+    if spec is None or spec.is_first_col():
+        axis.set_ylabel(ylabel)
     title(axis, heading)
     date_axis(axis, date_label)
     vertical_marker(axis, as_of, f"as of {as_of}")
@@ -184,7 +190,9 @@ def panel_legend(fig: Figure, handles: list[Any]) -> None:
         fontsize=print_points(fig),
     )
     height = fig.get_figheight()
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.9 / height, top=1 - 0.75 / height, hspace=0.6, wspace=0.2)
+    # Room at the left and between panels for tick labels in words ("100 quadrillion") and the
+    # first panel's axis label.
+    fig.subplots_adjust(left=0.14, right=0.98, bottom=0.9 / height, top=1 - 0.75 / height, hspace=0.6, wspace=0.4)
 
 
 def legend_below(axis: Axes, *, with_fan: bool = True, columns: int = 4) -> None:
@@ -252,42 +260,3 @@ def vertical_marker(axis: Axes, day: dt.date, text: str) -> None:
 def last_point(days: Sequence[dt.date], values: Sequence[float]) -> tuple[dt.date, float] | None:
     pairs = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
     return pairs[-1] if pairs else None
-
-
-def price_index_fans(index: pl.DataFrame, values: pl.DataFrame, as_of: dt.date | None = None) -> Drawing:
-    """Small multiples, one panel per benchmark: each tier's index and its forecast fan."""
-    benchmarks = [b for b in BENCHMARK_LABELS if b in set(index["benchmark"].to_list())]
-    benchmarks += sorted(set(index["benchmark"].to_list()) - set(benchmarks))
-    columns = 2
-    rows = max(1, math.ceil(len(benchmarks) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(10, 3.3 * rows), squeeze=False)
-    for position, benchmark in enumerate(benchmarks):
-        axis = axes[position // columns][position % columns]
-        tiers = index.filter(pl.col("benchmark") == benchmark).sort("threshold_score", "tier_id", "month")
-        for number, ((tier_id,), series) in enumerate(tiers.group_by("tier_id", maintain_order=True)):
-            line_colour = colour(number)
-            label = str(series["threshold_model"][0] or tier_id)
-            days = series["month"].to_list()
-            prices = series["cheapest_blended_usd_per_mtok"].to_list()
-            axis.step(days, prices, where="post", color=line_colour, linewidth=1.5, label=f"≥ {label}")
-            draw_fan(axis, values.filter(pl.col("series_id") == tier_id), line_colour, anchor=last_point(days, prices))
-        axis.set_yscale("log")
-        title(axis, f"{BENCHMARK_LABELS.get(benchmark, benchmark)} tiers")
-        axis.set_ylabel("USD per 1M tokens (3:1 blend, log)")
-        date_axis(axis, "month")
-        if as_of is not None:
-            axis.axvline(as_of, color="#777777", linewidth=0.8, linestyle=":")
-        axis.legend(fontsize=print_points(fig), loc="lower left", frameon=False)
-    for position in range(len(benchmarks), rows * columns):
-        axes[position // columns][position % columns].axis("off")
-    fig.legend(
-        handles=fan_legend_handles(),
-        loc="upper center",
-        ncol=2,
-        frameon=False,
-        bbox_to_anchor=(0.5, 1.0),
-        fontsize=print_points(fig),
-    )
-    # Fixed spacing rather than tight_layout: a layout pass costs a full draw of six panels.
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.06, top=1 - 0.75 / (3.3 * rows), hspace=0.42, wspace=0.22)
-    return drawing(fig, tight=False)

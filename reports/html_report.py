@@ -102,7 +102,13 @@ def build_sections(ctx: ReportContext) -> list[Section]:
 
 
 def _charts(sections: Sequence[Section]) -> list[Chart]:
-    return [value for section in sections for value in section.data.values() if isinstance(value, Chart)]
+    """Every chart a section holds, alone or in a list (the price index has one per benchmark)."""
+    found: list[Chart] = []
+    for section in sections:
+        for value in section.data.values():
+            items = value if isinstance(value, list) else [value]
+            found += [item for item in items if isinstance(item, Chart)]
+    return found
 
 
 class Report:

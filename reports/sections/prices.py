@@ -17,6 +17,8 @@ from reports.sections.base import Chart, Headline, Section
 # The frontier benchmark the executive summary quotes, hardest first.
 HEADLINE_BENCHMARKS = ("gpqa_diamond", "chatbot_arena_elo", "mmlu")
 PRICE_FEEDS = ("epoch_prices", "litellm", "openrouter")
+# Three panels a row: a benchmark's five tiers fit two rows, and a panel still reads at A4 width.
+TIER_COLUMNS = 3
 
 
 def _month_ahead(day: dt.date, months: int) -> dt.date:
@@ -45,6 +47,51 @@ def frontier_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) 
         )
     charts.panel_legend(fig, [Line2D([], [], color="#555555", linewidth=1.5, label="price (history)")])
     return charts.drawing(fig, tight=False)
+
+
+def tier_chart(tiers: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
+    """One benchmark's tiers, one panel per tier on a shared price scale: each fan is read on its own."""
+    tiers = tiers.sort("threshold_score", "tier_id", "month")
+    groups = list(tiers.group_by("tier_id", maintain_order=True))
+    fig, axes = charts.panels(len(groups), columns=TIER_COLUMNS, panel_height=2.2)
+    for number, (((tier_id,), series), axis) in enumerate(zip(groups, axes, strict=True)):
+        colour = charts.colour(number)
+        days, prices = series["month"].to_list(), series["cheapest_blended_usd_per_mtok"].to_list()
+        axis.step(days, prices, where="post", color=colour, linewidth=1.5)
+        charts.draw_fan(
+            axis, values.filter(pl.col("series_id") == tier_id), colour, anchor=charts.last_point(days, prices)
+        )
+        charts.log_time_panel(
+            axis,
+            ylabel="USD per 1M tokens (log)",
+            heading=f"{series['threshold_model'][0] or tier_id} (score ≥ {fmt.sig3(series['threshold_score'][0])})",
+            date_label="month",
+            as_of=as_of,
+        )
+    charts.panel_legend(fig, [Line2D([], [], color="#555555", linewidth=1.5, label="cheapest price (history)")])
+    return charts.drawing(fig, tight=False)
+
+
+def index_benchmarks(index: pl.DataFrame) -> list[str]:
+    """The benchmarks of the price index, in the order of BENCHMARK_LABELS, then any others."""
+    present = set(index["benchmark"].to_list())
+    return [b for b in BENCHMARK_LABELS if b in present] + sorted(present - set(BENCHMARK_LABELS))
+
+
+def tier_charts(ctx: ReportContext, index: pl.DataFrame, values: pl.DataFrame, source: str) -> list[Chart]:
+    """A chart per benchmark, so that a page can break between them."""
+    benchmarks = index_benchmarks(index)
+    first = BENCHMARK_LABELS.get(benchmarks[0], benchmarks[0]) if benchmarks else ""
+    return [
+        Chart(
+            tier_chart(index.filter(pl.col("benchmark") == benchmark), values, ctx.run.as_of),
+            (source if number == 0 else f"Source: as for the {first} tiers above; infercast forecast run {ctx.run_id}.")
+            + " Tables: marts.price_index, forecast.values (target price_index).",
+            f"{BENCHMARK_LABELS.get(benchmark, benchmark)}: cheapest price per capability tier, monthly, "
+            "with forecast fans",
+        )
+        for number, benchmark in enumerate(benchmarks)
+    ]
 
 
 def frontier_trend(ctx: ReportContext) -> list[dict[str, Any]]:
@@ -116,11 +163,8 @@ def build(ctx: ReportContext) -> Section:
     index_values = ctx.values("price_index")
     source = ctx.citation(*[f for f in PRICE_FEEDS if ctx.feed(f)] or ["epoch_prices"])
     if index.height:
-        section.data["index_chart"] = Chart(
-            charts.price_index_fans(index, index_values, ctx.run.as_of),
-            source + " Tables: marts.price_index, forecast.values (target price_index).",
-            "Cheapest price per capability tier, monthly, with forecast fans",
-        )
+        section.data["index_charts"] = tier_charts(ctx, index, index_values, source)
+        section.data["index_labels"] = [BENCHMARK_LABELS.get(b, b) for b in index_benchmarks(index)]
         if index_values.height == 0:
             section.note("index_forecast", empty_note("forecast.values", ctx.run_id, "for target price_index"))
     else:

@@ -159,9 +159,7 @@ def test_a_read_only_home_for_report_names_the_exports_folder(tmp_path, monkeypa
 
     settings = Settings.from_env(tmp_path / "home")
     con = open_work(settings)
-    con.execute(
-        "insert into forecast.runs values ('run-1', date '2025-03-01', now(), now(), '{}', 'success', null)"
-    )
+    con.execute("insert into forecast.runs values ('run-1', date '2025-03-01', now(), now(), '{}', 'success', null)")
     con.close()
     warehouse.publish.publish(settings)
     real_mkdir = Path.mkdir

@@ -25,6 +25,12 @@ def test_every_column_of_every_table_and_view_has_a_comment(con):
     assert undocumented_columns(con) == []
 
 
+def test_every_table_and_view_has_a_comment(con):
+    from warehouse.dictionary import relations
+
+    assert [r.qualified for r in relations(con) if not r.comment] == []
+
+
 def test_a_column_without_a_comment_is_reported(con):
     con.execute("create table marts.undocumented_example (documented integer, bare integer)")
     con.execute("comment on column marts.undocumented_example.documented is 'a count'")
@@ -139,3 +145,33 @@ def test_cheapest_per_tier_carries_model_id_and_developer(con):
     assert con.execute(
         "select cheapest_model, cheapest_model_id, cheapest_developer from marts.cheapest_per_tier"
     ).fetchall() == [("openrouter/google/gemini-flash", "gemini-2.0-flash", "Google")]
+
+
+def test_reasoning_adoption_comments_state_the_formulas_the_transform_computes(con):
+    # Migration 015 once described n_releases as "flag known" and share as n_reasoning / n_releases;
+    # the transform computes neither. Each formula in a comment is evaluated on the transform's output.
+    import re
+
+    from tests.transforms.test_adoption import _models
+    from transforms.adoption import reasoning_share
+
+    shares = reasoning_share(_models(), period="quarter")
+    assert shares.filter(pl.col("n_unknown") > 0).height  # the formulas differ only when a flag is unknown
+    comments = dict(
+        con.execute(
+            "select column_name, comment from duckdb_columns() "
+            "where schema_name = 'marts' and table_name = 'reasoning_adoption'"
+        ).fetchall()
+    )
+    formulas = {
+        column: match.group(1)
+        for column, comment in comments.items()
+        if (match := re.search(r"Formula: (.+)\.$", comment or ""))
+    }
+    assert set(formulas) == {"n_releases", "n_flag_known", "share", "share_min", "share_max"}
+    context = pl.SQLContext(shares=shares)
+    for column, formula in formulas.items():
+        got = context.execute(f"select {column} as stored, {formula} as documented from shares", eager=True)
+        assert got["stored"].cast(pl.Float64).to_list() == pytest.approx(
+            got["documented"].cast(pl.Float64).to_list(), nan_ok=True
+        ), column

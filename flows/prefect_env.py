@@ -18,6 +18,9 @@ def configure_prefect(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     # Without this Prefect's server tries to reach its analytics endpoint.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # ...and without this its client prints a telemetry notice into the first run on a terminal
+    # and then tries to send usage events (the server setting above does not reach the client).
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     # The temporary server needs more than the default 20 s to start on a 2-core machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

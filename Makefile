@@ -13,7 +13,7 @@ venv: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "First run: creating $(VENV) and installing the pinned dependencies (constraints.txt)."
-	@echo "This takes about 2 minutes on an idle machine (10 on a busy 2-core one) and happens once."
+	@echo "This takes 45 s to 2 minutes on an idle machine (10 on a busy 2-core one) and happens once."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"

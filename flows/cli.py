@@ -201,8 +201,8 @@ def export_paths(exports_dir: Path) -> list[tuple[str, str]]:
 def _ingest_detail(item: dict[str, Any]) -> str:
     if item["status"] == "failed":
         return f"[red]failed[/]: {item['message']}"
-    detail = "unchanged" if item["unchanged"] else f"{item['rows_loaded']} rows loaded"
-    detail += f", {item['rows_quarantined']} quarantined"
+    detail = "unchanged" if item["unchanged"] else f"{item['rows_loaded']:,} rows loaded"
+    detail += f", {item['rows_quarantined']:,} quarantined"
     if item.get("files", 1) > 1:
         detail += f" ({item['files']} files, {item['files_unchanged']} unchanged)"
     if item["status"] == "stale":
@@ -430,16 +430,46 @@ def status(
         con.close()
 
 
+def stale_cell(stale: bool | None, age_days: int | None, max_age_days: int | None, reason: str | None) -> str:
+    """`status`'s stale column: the data's age against its threshold, or the reason (a failed fetch)."""
+    if not stale:
+        return "no"
+    if age_days is not None and max_age_days is not None and age_days > max_age_days:
+        return f"yes ({age_days:,} d > {max_age_days:,} d)"
+    return f"yes ({reason})" if reason else "yes"
+
+
 def _print_status_summary(con: Any) -> None:
     """The default `status`: one short table and a few lines, narrow enough for 100 columns."""
     from warehouse.sqlfiles import read_sql
 
     feeds = Table(title="feeds", title_justify="left")
-    for header in ("feed", "last good data loaded", "rows loaded", "quarantined", "data through", "stale"):
-        feeds.add_column(header, overflow="fold")
-    for row in con.sql(read_sql("feed_health")).fetchall():
-        stale = f"yes ({row[9]} d > {row[8]})" if row[10] and row[9] is not None else ("yes" if row[10] else "no")
-        feeds.add_row(row[0], _cell(row[2]), f"{row[3]:,}", f"{row[4]:,}", _cell(row[7]), stale)
+    cells = [
+        (
+            row[0],
+            _cell(row[2]),
+            f"{row[3]:,}",
+            f"{row[4]:,}",
+            _cell(row[7]),
+            stale_cell(row[10], row[8], row[9], row[11]),
+        )
+        for row in con.sql(read_sql("feed_health")).fetchall()
+    ]
+    # Cells stay on one line at 100 columns; two-word headers wrap into two lines instead, so the
+    # columns that hold short values are sized to the longest of them.
+    rows_width = max([6, *(len(cell[2]) for cell in cells)])
+    for header, width in (
+        ("feed", None),
+        ("last good load", None),
+        ("rows loaded", rows_width),
+        ("quarantined", None),
+        ("data through", 10),
+        ("stale", None),
+    ):
+        numeric = header in ("rows loaded", "quarantined")
+        feeds.add_column(header, min_width=width, max_width=width, justify="right" if numeric else "left")
+    for cell in cells:
+        feeds.add_row(*cell)
     console.print(feeds)
     last = con.sql(read_sql("last_run")).fetchall()
     if last:

@@ -13,7 +13,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from flows import stages
-from flows.cli import app, export_paths
+from flows.cli import app, export_paths, stale_cell
 from flows.cli_progress import stage_progress
 from flows.progress import StageClock, format_seconds, report
 from warehouse.connection import open_work
@@ -100,6 +100,14 @@ def test_default_status_fits_100_columns_and_details_are_behind_flags(published)
     assert "staging.token_prices" not in short.output  # the table list is behind --tables
     full = runner.invoke(app, ["status", "--tables", "--home", str(published.home)])
     assert "staging.token_prices" in full.output
+
+
+def test_the_stale_column_puts_the_age_before_its_threshold():
+    # On main it printed "yes (7 d > 335)": the threshold, then the age.
+    assert stale_cell(True, 335, 7, "newest data 335 days old (threshold 7)") == "yes (335 d > 7 d)"
+    assert stale_cell(True, 3, 7, "last fetch failed") == "yes (last fetch failed)"
+    assert stale_cell(False, 3, 7, None) == "no"
+    assert stale_cell(True, None, None, None) == "yes"
 
 
 def test_rows_loaded_is_the_same_figure_in_sources_status_and_feed_status(published):

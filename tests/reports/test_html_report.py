@@ -261,6 +261,7 @@ def test_warnings_list_flagged_price_listings_with_their_effect_and_old_data(ful
     assert "Old data" in warnings
     cover = text_of(full_html).split("Data vintage")[0]
     assert "Data through:" in cover and "token prices" in cover and "days before the as-of date" in cover
+    assert not re.search(r"[.)][A-Z]", cover), re.findall(r".{20}[.)][A-Z].{10}", cover)  # sentences keep their space
 
 
 def test_sources_list_every_feed_with_licence_and_retrieval(full_html, feeds):

@@ -901,11 +901,26 @@ def _stopped_by_sigterm() -> None:
     raise SystemExit(143) from None
 
 
+def sql_comments_kept_as_queries(args: list[str]) -> list[str]:
+    """`infercast sql "-- note\nselect 1"`: a query that opens with a SQL comment looks like an
+    option to the parser. An argument after `sql` that starts with `--` and then a space or a line
+    break (no option name does) gets a leading line break, which changes nothing in SQL."""
+    if "sql" not in args:
+        return args
+    start = args.index("sql") + 1
+
+    def is_comment(arg: str) -> bool:
+        return arg.startswith("--") and (arg[2:3].isspace() or "\n" in arg.split("=", 1)[0])
+
+    return args[:start] + [f"\n{arg}" if is_comment(arg) else arg for arg in args[start:]]
+
+
 def main() -> None:
     import signal
 
     from flows.env_errors import describe
 
+    sys.argv[1:] = sql_comments_kept_as_queries(sys.argv[1:])
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         # Typer turns an interrupt into exit code 130 itself; a SIGTERM is told apart by the flag.

@@ -218,3 +218,26 @@ def test_a_wide_result_at_80_columns_is_readable(published):
     for i in range(10):
         assert f"measured_value_{i} : {i}" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["-- the note says why\nselect 42 as answer", "--note\nselect 42 as answer", "--\tnote\nselect 42 as answer"],
+)
+def test_a_query_that_opens_with_a_comment_is_run_not_parsed_as_an_option(published, query, monkeypatch, capsys):
+    from flows.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["infercast", "sql", query, "--format", "csv", "--home", str(published.home)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    captured = capsys.readouterr()
+    assert exited.value.code in (0, None), captured.err
+    assert captured.out.split() == ["answer", "42"]
+
+
+def test_options_and_the_end_of_options_marker_are_left_alone():
+    from flows.cli import sql_comments_kept_as_queries
+
+    args = ["sql", "--format", "csv", "--out=/tmp/a b.csv", "--", "select 1", "--limit", "5"]
+    assert sql_comments_kept_as_queries(args) == args
+    assert sql_comments_kept_as_queries(["status", "-- x"]) == ["status", "-- x"]  # only after `sql`

@@ -26,23 +26,37 @@ def _month_ahead(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _price_panel(
+    axis: Any,
+    days: list[dt.date],
+    prices: list[float],
+    fan: pl.DataFrame,
+    colour: str,
+    *,
+    ylabel: str,
+    heading: str,
+    as_of: dt.date,
+) -> None:
+    """One monthly price series (stepped) and its forecast fan, starting from the last price."""
+    axis.step(days, prices, where="post", color=colour, linewidth=1.5)
+    charts.draw_fan(axis, fan, colour, anchor=charts.last_point(days, prices))
+    charts.log_time_panel(axis, ylabel=ylabel, heading=heading, date_label="month", as_of=as_of)
+
+
 def frontier_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> charts.Drawing:
     """One panel per benchmark on a shared price scale, so each fan is read on its own."""
     benchmarks = [b for b in BENCHMARK_LABELS if b in set(history["benchmark"].to_list())]
     fig, axes = charts.panels(max(1, len(benchmarks)))
     for number, (benchmark, axis) in enumerate(zip(benchmarks, axes, strict=False)):
         series = history.filter(pl.col("benchmark") == benchmark).sort("month")
-        colour = charts.colour(number)
-        days, prices = series["month"].to_list(), series["blended_usd_per_mtok"].to_list()
-        axis.step(days, prices, where="post", color=colour, linewidth=1.5)
-        charts.draw_fan(
-            axis, values.filter(pl.col("series_id") == benchmark), colour, anchor=charts.last_point(days, prices)
-        )
-        charts.log_time_panel(
+        _price_panel(
             axis,
+            series["month"].to_list(),
+            series["blended_usd_per_mtok"].to_list(),
+            values.filter(pl.col("series_id") == benchmark),
+            charts.colour(number),
             ylabel="USD per 1M tokens (3:1 blend, log)",
             heading=f"Top {BENCHMARK_LABELS[benchmark]} model with a price",
-            date_label="month",
             as_of=as_of,
         )
     charts.panel_legend(fig, [Line2D([], [], color="#555555", linewidth=1.5, label="price (history)")])
@@ -55,17 +69,14 @@ def tier_chart(tiers: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -> cha
     groups = list(tiers.group_by("tier_id", maintain_order=True))
     fig, axes = charts.panels(len(groups), columns=TIER_COLUMNS, panel_height=2.2)
     for number, (((tier_id,), series), axis) in enumerate(zip(groups, axes, strict=True)):
-        colour = charts.colour(number)
-        days, prices = series["month"].to_list(), series["cheapest_blended_usd_per_mtok"].to_list()
-        axis.step(days, prices, where="post", color=colour, linewidth=1.5)
-        charts.draw_fan(
-            axis, values.filter(pl.col("series_id") == tier_id), colour, anchor=charts.last_point(days, prices)
-        )
-        charts.log_time_panel(
+        _price_panel(
             axis,
+            series["month"].to_list(),
+            series["cheapest_blended_usd_per_mtok"].to_list(),
+            values.filter(pl.col("series_id") == tier_id),
+            charts.colour(number),
             ylabel="USD per 1M tokens (log)",
             heading=f"{series['threshold_model'][0] or tier_id} (score ≥ {fmt.sig3(series['threshold_score'][0])})",
-            date_label="month",
             as_of=as_of,
         )
     charts.panel_legend(fig, [Line2D([], [], color="#555555", linewidth=1.5, label="cheapest price (history)")])

@@ -149,6 +149,13 @@ def print_points(fig: Figure, points: float = MIN_PRINT_PT) -> float:
     return round(points * max(1.0, fig.get_figwidth() / PRINT_WIDTH_IN), 1)
 
 
+# The shared legend: at most four entries a row, and the inches above the panels it needs (one row,
+# then each further row) at a print-legible font.
+LEGEND_COLUMNS = 4
+LEGEND_TOP_IN = 0.75
+LEGEND_ROW_IN = 0.25
+
+
 def panels(count: int, *, columns: int = 2, panel_height: float = 2.8) -> tuple[Figure, list[Axes]]:
     """Small multiples on one shared (log-comparable) y scale: one panel per series, so no two fans
     overlap; unused cells of the grid are hidden."""
@@ -179,20 +186,26 @@ def log_time_panel(axis: Axes, *, ylabel: str, heading: str, date_label: str, as
     vertical_marker(axis, as_of, f"as of {as_of}")
 
 
-def panel_legend(fig: Figure, handles: list[Any]) -> None:
-    """One legend for all panels, above them, legible at print size; fixed spacing (no layout pass)."""
+def panel_legend(fig: Figure, handles: list[Any], *, fan: bool = True) -> None:
+    """One legend for all panels, above them, legible at print size; fixed spacing (no layout pass).
+
+    `fan=False` for charts without forecast fans, whose legend would otherwise name bands not drawn."""
+    entries = [*handles, *fan_legend_handles()] if fan else list(handles)
+    columns = min(LEGEND_COLUMNS, len(entries))
     fig.legend(
-        handles=[*handles, *fan_legend_handles()],
+        handles=entries,
         loc="upper center",
-        ncol=min(4, len(handles) + 2),
+        ncol=columns,
         frameon=False,
         bbox_to_anchor=(0.5, 1.0),
         fontsize=print_points(fig),
     )
     height = fig.get_figheight()
+    # Each legend row past the first pushes the panels down, so the legend never reaches a panel's title.
+    top = LEGEND_TOP_IN + LEGEND_ROW_IN * (math.ceil(len(entries) / columns) - 1)
     # Room at the left and between panels for tick labels in words ("100 quadrillion") and the
     # first panel's axis label.
-    fig.subplots_adjust(left=0.14, right=0.98, bottom=0.9 / height, top=1 - 0.75 / height, hspace=0.6, wspace=0.4)
+    fig.subplots_adjust(left=0.14, right=0.98, bottom=0.9 / height, top=1 - top / height, hspace=0.6, wspace=0.4)
 
 
 def legend_below(axis: Axes, *, with_fan: bool = True, columns: int = 4) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import matplotlib.pyplot as plt
 import polars as pl
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 
 from reports import charts
 from reports import formatting as fmt
@@ -21,6 +22,11 @@ SMALL_N = 20
 # Frontier snapshots drawn: the start of each half-year, and the last month with prices.
 SNAPSHOT_MONTHS = (dt.date(2024, 1, 1), dt.date(2024, 7, 1), dt.date(2025, 1, 1), dt.date(2025, 7, 1))
 COST_FEEDS = ("epoch_models", "epoch_prices", "litellm")
+# Two panels a row: a panel of the frontier chart still prints about 2.5 inches wide on A4.
+FRONTIER_COLUMNS = 2
+# The last snapshot's runs: (is_reasoning, marker, face colour, legend label).
+RUN_COLOUR = "#333333"
+RUN_MARKERS = ((True, "o", RUN_COLOUR, "reasoning run"), (False, "s", "none", "non-reasoning run"))
 
 
 def influence(row: dict[str, Any]) -> str:
@@ -75,51 +81,77 @@ def snapshot_months(available: list[dt.date]) -> list[dt.date]:
     return sorted({*chosen, last_in_2025})
 
 
+def _frontier_panel(axis: Axes, rows: pl.DataFrame, latest: pl.DataFrame, months: list[dt.date], task: str) -> None:
+    """One task: a stepped frontier per snapshot month, and the last snapshot's runs as markers."""
+    for number, month in enumerate(months):
+        points = rows.filter(pl.col("month") == month).sort("frontier_rank")
+        if points.height == 0:
+            continue
+        axis.step(
+            points["cost_usd_per_sample"].to_list(),
+            points["score"].to_list(),
+            where="post",
+            color=charts.colour(number),
+            linewidth=1.4,
+        )
+    for flag, marker, face, _label in RUN_MARKERS:
+        group = latest.filter(pl.col("is_reasoning") == flag)
+        axis.scatter(
+            group["cost_usd_per_sample"].to_list(),
+            group["score"].to_list(),
+            marker=marker,
+            facecolors=face,
+            edgecolors=RUN_COLOUR,
+            s=18,
+            linewidths=0.8,
+            zorder=3,
+        )
+    axis.set_xscale("log")
+    axis.set_xlabel("USD per question (log)")
+    spec = axis.get_subplotspec()
+    # The panels share the score scale, so the first of a row names it; the title names the task.
+    if spec is None or spec.is_first_col():
+        axis.set_ylabel("score (%)")
+    charts.title(axis, task)
+    axis.grid(True, alpha=0.3)
+
+
+def _frontier_handles(months: list[dt.date]) -> list[Line2D]:
+    """The legend entries, the same for every panel: the run markers, then one colour per snapshot month.
+
+    Markers first: the legend fills column by column, so they share the first column and the months
+    read in order after them."""
+    lines = [
+        Line2D([], [], color=charts.colour(number), linewidth=1.4, label=f"frontier {fmt.month(month)}")
+        for number, month in enumerate(months)
+    ]
+    markers = [
+        Line2D(
+            [],
+            [],
+            marker=marker,
+            linestyle="none",
+            markerfacecolor=face,
+            markeredgecolor=RUN_COLOUR,
+            markersize=5,
+            label=f"{label} ({fmt.month(months[-1])})",
+        )
+        for _flag, marker, face, label in RUN_MARKERS
+    ]
+    return [*markers, *lines]
+
+
 def frontier_chart(frontier: pl.DataFrame, runs: pl.DataFrame) -> charts.Drawing:
     """Per task (panel): the Pareto frontier of score against cost per question at each snapshot month;
     the last snapshot's runs are marked reasoning (filled) or not (open)."""
     tasks = sorted(set(frontier["task"].to_list()))
-    fig, axes = plt.subplots(1, len(tasks), figsize=(5.0 * len(tasks), 4.2), squeeze=False)
     months = snapshot_months(frontier["month"].to_list())
-    for axis, task in zip(axes[0], tasks, strict=True):
-        rows = frontier.filter(pl.col("task") == task)
-        for number, month in enumerate(months):
-            points = rows.filter(pl.col("month") == month).sort("frontier_rank")
-            if points.height == 0:
-                continue
-            axis.step(
-                points["cost_usd_per_sample"].to_list(),
-                points["score"].to_list(),
-                where="post",
-                color=charts.colour(number),
-                linewidth=1.4,
-                label=f"frontier {fmt.month(month)}",
-            )
+    fig, axes = charts.panels(len(tasks), columns=FRONTIER_COLUMNS)
+    for axis, task in zip(axes, tasks, strict=True):
         latest = runs.filter((pl.col("task") == task) & (pl.col("month") == months[-1]) & pl.col("score").is_not_null())
-        for flag, marker, face, label in (
-            (True, "o", "#333333", "reasoning run"),
-            (False, "s", "none", "non-reasoning run"),
-        ):
-            group = latest.filter(pl.col("is_reasoning") == flag)
-            axis.scatter(
-                group["cost_usd_per_sample"].to_list(),
-                group["score"].to_list(),
-                marker=marker,
-                facecolors=face,
-                edgecolors="#333333",
-                s=18,
-                linewidths=0.8,
-                label=f"{label} ({fmt.month(months[-1])})",
-                zorder=3,
-            )
-        axis.set_xscale("log")
-        axis.set_xlabel("USD per question (log)")
-        axis.set_ylabel(f"{BENCHMARK_LABELS.get(rows['benchmark'][0], task)} score (%)")
-        charts.title(axis, task)
-        axis.grid(True, alpha=0.3)
-        charts.legend_below(axis, with_fan=False, columns=2)
-    fig.tight_layout()
-    return charts.drawing(fig)
+        _frontier_panel(axis, frontier.filter(pl.col("task") == task), latest, months, task)
+    charts.panel_legend(fig, _frontier_handles(months), fan=False)
+    return charts.drawing(fig, tight=False)
 
 
 def _with_forecast(ctx: ReportContext, latest: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -6,11 +6,15 @@ import re
 
 import matplotlib.pyplot as plt
 import pytest
+from matplotlib.transforms import Bbox
 
 from reports import charts
 from reports.context import ReportContext, feed_infos, load_run
-from reports.sections import adoption, compute, demand, prices, revenue
+from reports.sections import adoption, compute, cost_per_task, demand, prices, revenue
 from tests.reports.conftest import GENERATED_AT
+
+# A panel narrower than this at A4 print width is too small to read its points.
+MIN_PANEL_PRINT_IN = 2.5
 
 
 @pytest.fixture
@@ -174,12 +178,55 @@ def test_forecast_charts_draw_one_fan_per_panel(figures, ctx, builder, panels_at
             assert len(_fan_colours(axis)) <= 1, axis.get_title()
 
 
-@pytest.mark.parametrize("builder", [prices.build, compute.build, revenue.build, demand.build, adoption.build])
+@pytest.mark.parametrize(
+    "builder", [prices.build, compute.build, revenue.build, demand.build, adoption.build, cost_per_task.build]
+)
 def test_legends_print_at_8_points_or_more_on_a4(figures, ctx, builder):
     builder(ctx)
     for fig in figures:
-        shrink = min(1.0, charts.PRINT_WIDTH_IN / fig.get_figwidth())
+        shrink = _print_scale(fig)
         legends = [axis.get_legend() for axis in fig.axes] + list(fig.legends)
         sizes = [text.get_fontsize() * shrink for legend in legends if legend for text in legend.get_texts()]
         assert sizes
         assert min(sizes) >= charts.MIN_PRINT_PT
+
+
+def _print_scale(fig: plt.Figure) -> float:
+    return min(1.0, charts.PRINT_WIDTH_IN / fig.get_figwidth())
+
+
+def _furniture(axis, renderer) -> Bbox:
+    """The plot, its tick labels, axis labels and title: all a legend must keep clear of (not its own legend)."""
+    parts = [axis.get_window_extent(renderer), axis.title.get_window_extent(renderer)]
+    parts += [box for box in (axis.xaxis.get_tightbbox(renderer), axis.yaxis.get_tightbbox(renderer)) if box]
+    return Bbox.union(parts)
+
+
+@pytest.mark.parametrize("builder", [prices.build, compute.build, demand.build, cost_per_task.build])
+def test_legends_overlap_no_panel_and_no_other_legend(figures, ctx, builder):
+    # On main the cost-quality frontier drew a legend under each panel, each wider than its panel.
+    builder(ctx)
+    assert figures
+    for fig in figures:
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        legends = [legend for legend in [axis.get_legend() for axis in fig.axes] + list(fig.legends) if legend]
+        boxes = [legend.get_window_extent(renderer) for legend in legends]
+        assert boxes
+        panels = [_furniture(axis, renderer) for axis in _drawn_axes(fig)]
+        for number, box in enumerate(boxes):
+            assert not any(box.overlaps(panel) for panel in panels), "a legend covers a panel"
+            assert not any(box.overlaps(other) for other in boxes[number + 1 :]), "two legends overlap"
+
+
+def test_frontier_panels_print_wide_enough_to_read_on_a4(figures, ctx):
+    # On main the three panels sat in one row and printed under 2 inches wide each.
+    cost_per_task.build(ctx)
+    (fig,) = figures
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    axes = _drawn_axes(fig)
+    assert len(axes) >= 2
+    for axis in axes:
+        printed = axis.get_window_extent(renderer).width / fig.dpi * _print_scale(fig)
+        assert printed >= MIN_PANEL_PRINT_IN, f"{axis.get_title()}: {printed:.2f} in"

@@ -14,8 +14,9 @@ from flows.progress import report
 from flows.stages import StageSummary, replace_tables
 from transforms.adoption import reasoning_share
 from transforms.demand import token_demand
-from transforms.developers import model_developers, provider_parties
+from transforms.developers import model_developers, organization_as_developer, provider_parties
 from transforms.installed_compute import installed_compute
+from transforms.model_reasoning import model_reasoning
 from transforms.observation_thinning import last_in_month
 from transforms.price_index import build_frontier_price, build_price_index, scored_prices
 from transforms.price_observations import PRICE_INPUT_COLUMNS, price_observations, scored_capabilities
@@ -91,10 +92,12 @@ def build_marts(
         as_of_frame(con, "vendor_revenue", as_of), as_of_frame(con, "gpu_prices", as_of), shipments
     )
     demand = token_demand(as_of_frame(con, "demand_observations", as_of))
-    models = infer_pre_reasoning_era(as_of_frame(con, "models", as_of))
+    release_rows = as_of_frame(con, "models", as_of)
+    models = infer_pre_reasoning_era(release_rows)
+    developers = model_developers(models)
     adoption = pl.concat(
         [
-            _adoption(models, period, by_organization)
+            _adoption(models, developers, period, by_organization)
             for period in ("month", "quarter")
             for by_organization in (False, True)
         ]
@@ -110,7 +113,8 @@ def build_marts(
         "marts.revenue_reconciliation": reconciliation,
         "marts.token_demand": demand,
         "marts.reasoning_adoption": adoption,
-        "marts.model_developers": model_developers(models),
+        "marts.model_developers": developers,
+        "marts.model_reasoning": model_reasoning(release_rows),
         "marts.developer_providers": provider_parties(),
     }
     if installed is not None:
@@ -120,7 +124,9 @@ def build_marts(
     return StageSummary("marts", rows={name: frame.height for name, frame in tables.items()}, notes=notes)
 
 
-def _adoption(models: pl.DataFrame, period: str, by_organization: bool) -> pl.DataFrame:
+def _adoption(models: pl.DataFrame, developers: pl.DataFrame, period: str, by_organization: bool) -> pl.DataFrame:
+    if by_organization:
+        models = organization_as_developer(models, developers)
     shares = reasoning_share(models, period=period, by_organization=by_organization)  # type: ignore[arg-type]
     if not by_organization:
         shares = shares.with_columns(organization=pl.lit("all"))

@@ -25,6 +25,8 @@ from pathlib import Path
 import polars as pl
 
 DEVELOPERS_FILE = Path(__file__).parent / "data" / "developers.csv"
+# Where a table is grouped by developer, models nothing identifies are counted under this name.
+UNKNOWN_DEVELOPER = "unknown"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,18 @@ def model_developers(models: pl.DataFrame) -> pl.DataFrame:
         developer = known.name if known else canonical_developer(shown, str(model_id))
         rows.append({"model_id": model_id, "organization": shown, "developer": developer})
     return pl.DataFrame(rows, schema=MODEL_DEVELOPER_SCHEMA).sort("model_id")
+
+
+def organization_as_developer(models: pl.DataFrame, developers: pl.DataFrame) -> pl.DataFrame:
+    """`models` with `organization` replaced by the model's canonical developer (`developers` is
+    model_developers' output), UNKNOWN_DEVELOPER where nothing identifies it: a table grouped by
+    organization then counts Google once, not as Google, Google DeepMind, DeepMind and Google Brain."""
+    canonical = developers.select("model_id", pl.col("developer").alias("_developer"))
+    return (
+        models.join(canonical, on="model_id", how="left")
+        .with_columns(organization=pl.col("_developer").fill_null(UNKNOWN_DEVELOPER))
+        .drop("_developer")
+    )
 
 
 def provider_parties() -> pl.DataFrame:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 
-from transforms.developers import canonical_developer, is_first_party_provider, model_developers, provider_parties
+from transforms.adoption import reasoning_share
+from transforms.developers import (
+    UNKNOWN_DEVELOPER,
+    canonical_developer,
+    is_first_party_provider,
+    model_developers,
+    organization_as_developer,
+    provider_parties,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +58,26 @@ def test_first_party_providers():
     assert is_first_party_provider("openrouter", "Google") is False
     assert is_first_party_provider("openai", "Stanford University") is None
     assert ("OpenAI", "openai") in provider_parties().rows()
+
+
+def test_adoption_by_organization_counts_one_developer_once_however_feeds_spell_it():
+    released = dt.date(2025, 2, 1)
+    models = pl.DataFrame(
+        {
+            "source": ["notable", "notable", "hub", "notable", "litellm"],
+            "model_id": ["gemini-2", "gemma-3", "gemma-3", "alphafold-x", "nameless"],
+            "model_name": ["Gemini 2", "Gemma 3", "gemma-3", "AlphaFold X", "nameless"],
+            "organization": ["Google DeepMind", "", "Google", "DeepMind,University of Oxford", ""],
+            "released_on": [released] * 5,
+            "is_reasoning": [True, False, None, None, None],
+            "reasoning_mode": [None] * 5,
+        },
+        schema_overrides={"reasoning_mode": pl.String},
+    )
+    grouped = organization_as_developer(models, model_developers(models))
+    assert grouped["model_id"].to_list() == models["model_id"].to_list()  # no row gained or lost
+    shares = reasoning_share(grouped, period="quarter", by_organization=True)
+    assert shares.select("organization", "n_releases", "n_flag_known", "n_reasoning").rows() == [
+        ("Google", 3, 2, 1),
+        (UNKNOWN_DEVELOPER, 1, 0, 0),
+    ]

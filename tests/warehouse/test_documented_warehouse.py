@@ -104,15 +104,16 @@ def test_price_history_says_first_party_or_reseller(con: duckdb.DuckDBPyConnecti
         "marts.developer_providers",
         pl.DataFrame({"developer": ["OpenAI", "Google"], "provider_prefix": ["openai", "vertex_ai"]}),
     )
+    insert_frame(con, "marts.model_reasoning", pl.DataFrame({"model_id": ["gpt-4o"], "is_reasoning": [False]}))
     rows = con.execute(
-        "select model_id, provider, developer, listing_party from marts.model_price_history order by all"
+        "select model_id, provider, developer, listing_party, is_reasoning from marts.model_price_history order by all"
     ).fetchall()
     assert rows == [
-        ("gemini-2.0-flash", "vertex_ai-language-models", "Google", "first-party"),
-        ("gpt-4o", "azure", "OpenAI", "reseller"),
-        ("gpt-4o", "openai", "OpenAI", "first-party"),
-        ("gpt-4o", "unspecified", "OpenAI", None),  # the provider cannot be judged
-        ("mystery-model", "together_ai", None, None),  # no developer known
+        ("gemini-2.0-flash", "vertex_ai-language-models", "Google", "first-party", None),  # flag unknown
+        ("gpt-4o", "azure", "OpenAI", "reseller", False),
+        ("gpt-4o", "openai", "OpenAI", "first-party", False),
+        ("gpt-4o", "unspecified", "OpenAI", None, False),  # the provider cannot be judged
+        ("mystery-model", "together_ai", None, None, None),  # no developer known
     ]
 
 
@@ -142,9 +143,21 @@ def test_cheapest_per_tier_carries_model_id_and_developer(con):
         "marts.model_developers",
         pl.DataFrame({"model_id": ["gemini-2.0-flash"], "organization": ["Google DeepMind"], "developer": ["Google"]}),
     )
+    insert_frame(
+        con,
+        "marts.developer_providers",
+        pl.DataFrame({"developer": ["Google"], "provider_prefix": ["vertex_ai"]}),
+    )
+    insert_frame(con, "staging.token_prices", pl.DataFrame([_price("gemini-2.0-flash", "openrouter")]))
+    insert_frame(
+        con,
+        "marts.model_reasoning",
+        pl.DataFrame({"model_id": ["gemini-2.0-flash"], "is_reasoning": [False], "reasoning_flag_basis": ["source"]}),
+    )
     assert con.execute(
-        "select cheapest_model, cheapest_model_id, cheapest_developer from marts.cheapest_per_tier"
-    ).fetchall() == [("openrouter/google/gemini-flash", "gemini-2.0-flash", "Google")]
+        "select cheapest_model, cheapest_model_id, cheapest_developer, cheapest_listing_party, cheapest_is_reasoning"
+        " from marts.cheapest_per_tier"
+    ).fetchall() == [("openrouter/google/gemini-flash", "gemini-2.0-flash", "Google", "reseller", False)]
 
 
 def test_reasoning_adoption_comments_state_the_formulas_the_transform_computes(con):

@@ -12,29 +12,26 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 POLL_S = 0.5
 GRACE_S = 5.0
-_started: list[subprocess.Popen[bytes]] = []
+_started: list[int] = []
+_QUIET = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)] if os.name == "posix" else []
 
 
 def start_orphan_watchdog() -> None:
-    """Start the watchdog for this process (once); it outlives nothing it watches."""
+    """Start the watchdog for this process (once); it outlives nothing it watches.
+
+    Spawned rather than run with subprocess.Popen: the watchdog must outlive this process by
+    design, and a Popen still running when the interpreter exits prints a ResourceWarning."""
     if _started or not Path("/proc/self/stat").exists():
         return
-    _started.append(
-        subprocess.Popen(
-            [sys.executable, "-m", "flows.watchdog", str(os.getpid())],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # a Ctrl-C to the terminal's group must not end the watchdog first
-        )
-    )
+    argv = [sys.executable, "-m", "flows.watchdog", str(os.getpid())]
+    # A new session: a Ctrl-C to the terminal's group must not end the watchdog first.
+    _started.append(os.posix_spawn(sys.executable, argv, dict(os.environ), file_actions=_QUIET, setsid=True))
 
 
 def _parents() -> dict[int, tuple[int, str]]:

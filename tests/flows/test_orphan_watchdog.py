@@ -78,3 +78,17 @@ def test_sigterm_rolls_back_and_exits_with_a_message(tmp_path):
     # rows exist without the batch that loaded them, and fewer than all three files are in.
     assert loaded < 3
     assert prices == 0 or loaded >= 1
+
+
+def test_the_watchdog_left_running_prints_no_warning_at_exit():
+    # It must outlive its parent by design; a Popen still running at exit printed
+    # "ResourceWarning: subprocess N is still running" under every refresh.
+    code = "from flows.watchdog import start_orphan_watchdog\nstart_orphan_watchdog()\n"
+    done = subprocess.run(
+        [sys.executable, "-W", "always::ResourceWarning", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0 and done.stderr == ""

@@ -17,8 +17,10 @@ from flows.sqlguard import RefusedStatement, check_read_only
 
 PROMPT = "infercast> "
 CONTINUATION = "     ...> "
-HELP = """Type SQL ending with ';' (it may span lines). Read-only: select, with, describe, show,
-summarize, explain. Dot commands:
+# Lines of at most 72 characters: the banner must not wrap on an 80-column terminal.
+HELP = """Type SQL ending with ';' (it may span lines).
+Read-only: select, with, describe, show, summarize, explain.
+Dot commands:
   .tables            tables and views with what one row is
   .describe NAME     columns of a table or view, with their meaning and unit
   .help              this text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from flows.shell import run_shell, statements
+from flows.shell import HELP, run_shell, statements
 
 
 def _reader(lines: list[str]):
@@ -70,3 +70,7 @@ def test_a_failing_query_reports_and_the_shell_goes_on(con):
     shown, said, failures = _run(con, ["select * from nowhere;", "select 1;"])
     assert failures == 1 and said[0].startswith("query failed:")
     assert shown == [(["1"], [(1,)])]
+
+
+def test_the_banner_fits_an_80_column_terminal():
+    assert max(len(line) for line in HELP.splitlines()) <= 78

@@ -107,8 +107,7 @@ def refresh(
 ) -> None:
     """Run the full pipeline: ingest, marts, forecasts, report, publish (bundled data by default).
 
-    A past --as-of writes its report and exports to exports/as-of-DATE/ and leaves the current
-    marts published, as `forecast --as-of` does.
+    A past --as-of writes its report and exports to exports/as-of-DATE/; the current marts stay published.
     """
     settings = _settings(home)
     mode = _mode(live)
@@ -548,8 +547,7 @@ def forecast(
 ) -> None:
     """Rebuild the marts and fit every forecast as of a date from the data already loaded (no ingest).
 
-    A past --as-of writes its report and exports to exports/as-of-DATE/ and leaves the current
-    marts published (flows/backdated.py).
+    A past --as-of writes its report and exports to exports/as-of-DATE/; the current marts stay published.
     """
     import datetime as _dt
 

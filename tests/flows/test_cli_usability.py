@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import io
 from pathlib import Path
 
@@ -228,3 +229,16 @@ def test_hindcast_prints_fit_warnings_as_one_line_and_full_family_names(tmp_path
     assert "RuntimeWarning: divide" not in result.output
     row = next(line for line in result.output.splitlines() if "nvidia_datacenter_revenue" in line)
     assert "…" not in row and "62%" in row and "+0.21" not in row and "-0.21" in row and "1.01" in row
+
+
+def test_each_help_paragraph_is_one_source_line():
+    # The help keeps a docstring's line breaks: a paragraph wrapped in the source printed as
+    # "... the current\n marts published" on a wide terminal.
+    wrapped = [
+        (command.callback.__name__, paragraph)
+        for command in app.registered_commands
+        if command.callback is not None
+        for paragraph in (inspect.getdoc(command.callback) or "").split("\n\n")
+        if "\n" in paragraph
+    ]
+    assert wrapped == []

@@ -19,7 +19,12 @@ from transforms.installed_compute import installed_compute
 from transforms.model_reasoning import model_reasoning
 from transforms.observation_thinning import last_in_month
 from transforms.price_index import build_frontier_price, build_price_index, scored_prices
-from transforms.price_observations import PRICE_INPUT_COLUMNS, price_observations, scored_capabilities
+from transforms.price_observations import (
+    PRICE_INPUT_COLUMNS,
+    price_model_ids,
+    price_observations,
+    scored_capabilities,
+)
 from transforms.price_plausibility import (
     DEFAULT_RULES_FILE,
     flag_observations,
@@ -94,7 +99,10 @@ def build_marts(
     demand = token_demand(as_of_frame(con, "demand_observations", as_of))
     release_rows = as_of_frame(con, "models", as_of)
     models = infer_pre_reasoning_era(release_rows)
-    developers = model_developers(models)
+    price_ids = price_model_ids(as_of_frame(con, "token_prices", as_of, columns=["source", "model"]))
+    # Priced ids no release feed lists (Epoch's benchmark names) still get a developer from the id.
+    priced = price_ids.select("model_id", organization=pl.lit(None, dtype=pl.String)).unique()
+    developers = model_developers(pl.concat([models.select("model_id", "organization"), priced]))
     adoption = pl.concat(
         [
             _adoption(models, developers, period, by_organization)
@@ -115,6 +123,7 @@ def build_marts(
         "marts.reasoning_adoption": adoption,
         "marts.model_developers": developers,
         "marts.model_reasoning": model_reasoning(release_rows),
+        "marts.price_model_ids": price_ids,
         "marts.developer_providers": provider_parties(),
     }
     if installed is not None:

@@ -63,6 +63,12 @@ def with_model_id(frame: pl.DataFrame, column: str = "model") -> pl.DataFrame:
     return frame.join(mapping, on=column, how="left")
 
 
+def price_model_ids(listings: pl.DataFrame) -> pl.DataFrame:
+    """One row per (source, model) name a price feed uses, with the canonical id the price index
+    gives it (so marts.model_price_history keys a name no alias covers by the index's id too)."""
+    return with_model_id(listings.select("source", "model").unique()).sort("source", "model")
+
+
 def price_observations(prices: pl.DataFrame, blend_input_weight: float = 3.0) -> pl.DataFrame:
     """Blended price observations with model ids.
 

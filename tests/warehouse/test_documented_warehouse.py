@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from transforms.price_observations import price_model_ids
 from warehouse.db import insert_frame
 from warehouse.dictionary import DICTIONARY_FILE, migrated_warehouse, render_markdown, undocumented_columns
 
@@ -188,3 +189,17 @@ def test_reasoning_adoption_comments_state_the_formulas_the_transform_computes(c
         assert got["stored"].cast(pl.Float64).to_list() == pytest.approx(
             got["documented"].cast(pl.Float64).to_list(), nan_ok=True
         ), column
+
+
+def test_a_price_name_no_alias_covers_is_keyed_by_the_price_index_id(con):
+    listing = _price("Llama-3-Instruct-70B", "unspecified") | {"source": "epoch_price_benchmarks"}
+    insert_frame(con, "staging.token_prices", pl.DataFrame([listing]))
+    insert_frame(con, "marts.price_model_ids", price_model_ids(pl.DataFrame([listing])))
+    insert_frame(
+        con,
+        "marts.model_developers",
+        pl.DataFrame({"model_id": ["llama-3-instruct-70b"], "developer": ["Meta"]}),
+    )
+    assert con.execute("select model_id, developer, match_method from marts.model_price_history").fetchall() == [
+        ("llama-3-instruct-70b", "Meta", "unmatched")  # the id marts.price_index.cheapest_model_id holds
+    ]

@@ -19,6 +19,19 @@ comment on column marts.model_reasoning.reasoning_flag_basis is '''source'' (a f
 comment on column marts.model_reasoning.flag_sources is 'Comma-separated staging.models sources that state a reasoning flag for the model (null when none does).';
 comment on column marts.model_reasoning.sources is 'Comma-separated staging.models sources that list the model.';
 
+-- The canonical id the price index gives each price feed name, so the price view keys a name no
+-- alias covers (Epoch's benchmark names) by the same id as marts.price_index.cheapest_model_id.
+create table marts.price_model_ids (
+    source varchar not null,
+    model varchar not null,
+    model_id varchar not null,
+    primary key (source, model)
+);
+comment on table marts.price_model_ids is 'One row per model name a price source uses (staging.token_prices): the canonical model id the price index computes for it (sources.identity.canonical_model_id).';
+comment on column marts.price_model_ids.source is 'Price source (staging.token_prices.source).';
+comment on column marts.price_model_ids.model is 'Model name as that source spells it.';
+comment on column marts.price_model_ids.model_id is 'Canonical model id (as in marts.price_index.cheapest_model_id).';
+
 create or replace view marts.model_price_history as
 with price_feeds as (
     select
@@ -32,7 +45,7 @@ with price_feeds as (
 ),
 priced as (
     select
-        coalesce(a.model_id, p.model) as model_id,
+        coalesce(a.model_id, c.model_id, p.model) as model_id,
         p.model,
         p.model_version,
         p.provider,
@@ -46,6 +59,7 @@ priced as (
         p.batch_id
     from price_feeds as p
     left join staging.model_aliases as a on a.feed = p.alias_feed and a.alias = p.model
+    left join marts.price_model_ids as c on c.source = p.source and c.model = p.model
 )
 select
     p.model_id,
@@ -108,7 +122,7 @@ comment on view marts.cheapest_per_tier is 'One row per capability tier per mont
 comment on column marts.reasoning_adoption.organization is 'Canonical developer (marts.model_developers.developer: Google for Google DeepMind, DeepMind, Google Brain; a comma list''s first known developer), ''unknown'' when no source identifies the developer, or ''all'' for every release.';
 
 -- Replacing a view drops its column comments, so every column is described again.
-comment on column marts.model_price_history.model_id is 'Canonical model id (the raw model name when no alias maps it).';
+comment on column marts.model_price_history.model_id is 'Canonical model id: the alias table''s, else the one the price index computes (marts.price_model_ids), else the raw name.';
 comment on column marts.model_price_history.model is 'Model name as the price feed spells it.';
 comment on column marts.model_price_history.model_version is 'Version or variant key of the listing ('''' when none).';
 comment on column marts.model_price_history.developer is 'Canonical developer of the model (marts.model_developers; null when unknown).';
@@ -138,3 +152,8 @@ comment on column marts.cheapest_per_tier.cheapest_is_reasoning is 'Its reasonin
 comment on column marts.cheapest_per_tier.cheapest_blended_usd_per_mtok is 'Cheapest blended (3:1) price, USD per 1M tokens.';
 comment on column marts.cheapest_per_tier.price_observed_on is 'Date that price was observed.';
 comment on column marts.cheapest_per_tier.qualifying_models is 'Distinct qualifying models with a current price (count).';
+
+-- Models known only from a price listing (Epoch's benchmark names such as Llama-3-Instruct-70B)
+-- now have a row too, with the developer read from the id.
+comment on table marts.model_developers is 'One row per canonical model id in staging.models or priced in marts.model_price_history: the organization its sources give and the canonical developer it normalises to (rules and mapping in transforms/data/developers.csv).';
+comment on column marts.model_developers.organization is 'First non-empty organization its sources give, as written (null when none does, as for a model known only from its price listings).';

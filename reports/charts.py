@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -225,15 +226,52 @@ def legend_below(axis: Axes, *, with_fan: bool = True, columns: int = 4) -> None
     )
 
 
+# Width of an average character of the title font, in ems (DejaVu Sans runs about 0.55).
+TITLE_EM_PER_CHAR = 0.6
+
+
 def title(axis: Axes, text: str) -> None:
-    """The axes title, just above the axes. An explicit height turns off matplotlib's automatic
-    placement, which measures every y tick label again on each draw (about a third of a chart's
-    drawing time) to dodge x tick labels on top, which these charts never have."""
-    axis.set_title(text, y=1.0)
+    """The axes title, just above the axes, broken at spaces to the panel's width. An explicit
+    height turns off matplotlib's automatic placement, which measures every y tick label again on
+    each draw (about a third of a chart's drawing time) to dodge x tick labels on top, which these
+    charts never have."""
+    axis.set_title(_wrapped_to_panel(axis, text), y=1.0)
+
+
+def _wrapped_to_panel(axis: Axes, text: str) -> str:
+    # A dated model id and its threshold ("claude-3-5-sonnet-20240620 (score ≥ 130)") ran into the
+    # next panel or off the figure. Measured from the layout's panel width, not by drawing (slow).
+    points = float(axis.title.get_fontsize())
+    limit = max(12, int(_panel_width_in(axis) * 72 / (TITLE_EM_PER_CHAR * points)))
+    if len(text) <= limit:
+        return text
+    # A parenthesised qualifier goes to its own line whole rather than being split.
+    head, bracket, qualifier = text.rpartition(" (")
+    parts = [head, bracket.strip() + qualifier] if bracket else [text]
+    return "\n".join(textwrap.fill(part, limit, break_long_words=False, break_on_hyphens=False) for part in parts)
+
+
+def _panel_width_in(axis: Axes) -> float:
+    """The width of a panel of the figure's grid from its layout parameters (no drawing needed)."""
+    fig = axis.get_figure(root=True)
+    spec = axis.get_subplotspec()
+    if not isinstance(fig, Figure) or spec is None:
+        return 6.0
+    params, columns = fig.subplotpars, spec.get_gridspec().ncols
+    return (params.right - params.left) / (columns + params.wspace * (columns - 1)) * fig.get_figwidth()
+
+
+# Room one year label ("2024") needs on the x axis at the charts' tick font, in inches.
+YEAR_LABEL_IN = 0.45
 
 
 def date_axis(axis: Axes, label: str = "date") -> None:
-    axis.xaxis.set_major_locator(mdates.YearLocator())
+    """Years on the x axis: every year, or every second or third when the panel is too narrow
+    for all of them (seven labels in a two-inch panel ran together as "2022202320242025")."""
+    first, last = axis.dataLim.intervalx
+    years = (last - first) / 365.25 if math.isfinite(first) and math.isfinite(last) else 0.0
+    room = max(2, int(_panel_width_in(axis) / YEAR_LABEL_IN))
+    axis.xaxis.set_major_locator(mdates.YearLocator(base=max(1, math.ceil((years + 1) / room))))
     axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     axis.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(4, 7, 10)))
     axis.set_xlabel(label)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 
 import matplotlib.pyplot as plt
@@ -230,3 +232,76 @@ def test_frontier_panels_print_wide_enough_to_read_on_a4(figures, ctx):
     for axis in axes:
         printed = axis.get_window_extent(renderer).width / fig.dpi * _print_scale(fig)
         assert printed >= MIN_PANEL_PRINT_IN, f"{axis.get_title()}: {printed:.2f} in"
+
+
+def _title_overhang(fig) -> list[str]:
+    """Titles wider than their panel: they run into the next panel's title or off the figure."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    figure_box = fig.bbox
+    overhanging = []
+    for axis in _drawn_axes(fig):
+        title, panel = axis.title.get_window_extent(renderer), axis.get_window_extent(renderer)
+        slack = 0.05 * panel.width  # a centred title may reach a little into the gap between panels
+        inside_panel = title.x0 >= panel.x0 - slack and title.x1 <= panel.x1 + slack
+        if not inside_panel or title.x0 < figure_box.x0 or title.x1 > figure_box.x1:
+            overhanging.append(axis.get_title())
+    return overhanging
+
+
+def test_a_long_panel_title_wraps_to_its_panel():
+    # On main "claude-3-5-sonnet-20240620 (score ≥ 130)" ran off the right edge of a three-column chart.
+    fig, axes = charts.panels(3, columns=3, panel_height=2.2)
+    for axis, heading in zip(axes, ["gpt-4-0314 (score ≥ 126)", "gpt-4o-2024-05-13 (score ≥ 128)",
+                                    "claude-3-5-sonnet-20240620 (score ≥ 130)"], strict=True):  # fmt: skip
+        charts.title(axis, heading)
+    charts.panel_legend(fig, [])
+    try:
+        assert _title_overhang(fig) == []
+        assert "claude-3-5-sonnet-20240620" in axes[2].get_title()  # wrapped at a space, not inside the id
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("builder", [prices.build, compute.build, demand.build, cost_per_task.build, adoption.build])
+def test_no_chart_title_runs_past_its_panel(figures, ctx, builder):
+    builder(ctx)
+    assert figures
+    for fig in figures:
+        assert _title_overhang(fig) == []
+
+
+def _x_labels_overlap(fig) -> list[str]:
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    clashes = []
+    for axis in _drawn_axes(fig):
+        boxes = [t.get_window_extent(renderer) for t in axis.get_xticklabels() if t.get_visible() and t.get_text()]
+        boxes.sort(key=lambda box: box.x0)
+        # A quarter of a label's width apart: the PDF sets the text in its own font, a little wider.
+        if any(left.x1 + 0.25 * left.width > right.x0 for left, right in itertools.pairwise(boxes)):
+            clashes.append(axis.get_title())
+    return clashes
+
+
+@pytest.mark.parametrize("builder", [prices.build, compute.build, demand.build, revenue.build, adoption.build])
+def test_x_tick_labels_do_not_run_together(figures, ctx, builder):
+    # On main a seven-year tier panel printed its years as "2022202320242025...".
+    builder(ctx)
+    assert figures
+    for fig in figures:
+        assert _x_labels_overlap(fig) == []
+
+
+def test_years_thin_out_in_a_narrow_panel():
+    fig, axes = charts.panels(3, columns=3, panel_height=2.2)
+    days = [dt.date(year, 1, 1) for year in range(2022, 2029)]
+    for axis in axes:
+        axis.step(days, [10.0**-k for k in range(len(days))], where="post")
+        charts.log_time_panel(axis, ylabel="USD", heading="tier", date_label="month", as_of=dt.date(2026, 12, 1))
+    charts.panel_legend(fig, [])
+    try:
+        assert _x_labels_overlap(fig) == []
+        assert len([t for t in axes[0].get_xticklabels() if t.get_text()]) >= 3  # still readable as a time axis
+    finally:
+        plt.close(fig)

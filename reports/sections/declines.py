@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -64,6 +66,54 @@ def decline_table(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+@dataclass(frozen=True)
+class ForecastImplied:
+    """What the price forecasts themselves say over the 12 months after each tier's latest price."""
+
+    factor_median: float  # median over tiers of latest price / forecast median 12 months on
+    n_tiers: int
+    latest_month: dt.date
+    models: str  # the forecast models behind it, with how many tiers each ("drift_rw for 21")
+
+
+def forecast_implied(ctx: ReportContext, tier_ids: list[str]) -> ForecastImplied | None:
+    """The decline the published price forecasts imply for `tier_ids`: each series' champion model,
+    chosen by backtest, which need not be the pooled step model whose rate the headline states."""
+    history = ctx.frame("price_index_history").filter(pl.col("tier_id").is_in(tier_ids))
+    latest = (
+        history.sort("month")
+        .group_by("tier_id")
+        .agg(
+            pl.col("month").last().alias("latest_month"), pl.col("cheapest_blended_usd_per_mtok").last().alias("latest")
+        )
+    )
+    ahead = latest.with_columns(ds=pl.col("latest_month").dt.offset_by("12mo")).join(
+        ctx.values("price_index"), left_on=["tier_id", "ds"], right_on=["series_id", "ds"], how="inner"
+    )
+    ahead = ahead.filter(pl.col("median") > 0)
+    if ahead.height == 0:
+        return None
+    counts = ahead.group_by("model").len().sort(["len", "model"], descending=[True, False])
+    return ForecastImplied(
+        factor_median=statistics.median((ahead["latest"] / ahead["median"]).to_list()),
+        n_tiers=ahead.height,
+        latest_month=max(ahead["latest_month"].to_list()),
+        models=", ".join(f"{model} for {fmt.count(n)}" for model, n in counts.iter_rows()),
+    )
+
+
+def _forecast_sentence(implied: ForecastImplied | None, measured: float) -> str:
+    if implied is None:
+        return " This run has no price forecast 12 months after the latest price to compare with."
+    ratio = implied.factor_median / measured
+    pace = "a slower decline" if ratio < 0.9 else "a faster decline" if ratio > 1.1 else "about the same pace"
+    return (
+        f" The price forecasts, each tier's model chosen by backtest ({implied.models} of {implied.n_tiers} tiers),"
+        f" imply {pace}: a median {fmt.factor(implied.factor_median)} over the 12 months after the latest price"
+        f" ({fmt.month(implied.latest_month)}), so $1 then becomes about {fmt.price(1 / implied.factor_median)}."
+    )
+
+
 def headline(ctx: ReportContext) -> Headline:
     topic = "Price decline at constant capability"
     frame = declines(ctx)
@@ -87,8 +137,9 @@ def headline(ctx: ReportContext) -> Headline:
     published_tiers = chosen.filter(pl.col("tier_id").is_in(reproduced["tier_id"].to_list()))
     others = chosen.height - published_tiers.height
     if published_tiers.height and others:
+        named = chosen.filter(~pl.col("tier_id").is_in(published_tiers["tier_id"].to_list()))["label"].to_list()
         chosen = published_tiers
-        caveat += f"; the {others} other tier(s) with a result (o1 level, ECI, Artificial Analysis) are in the table"
+        caveat += f"; the {others} other tier(s) with a result ({', '.join(sorted(named))}) are in the table"
     factors = chosen["factor_per_year"].to_list()
     median = statistics.median(factors)
     low_tier = chosen.sort("factor_per_year").row(0, named=True)
@@ -112,8 +163,9 @@ def headline(ctx: ReportContext) -> Headline:
             f"{caveat}"
         ),
         meaning=(
-            f"At fixed capability the cheapest token price divides by about {fmt.factor(median)} a year, so a task "
-            f"costing $1 today would cost about {fmt.price(1 / median)} in a year if the trend holds."
+            f"At fixed capability the cheapest token price has divided by about {fmt.factor(median)} a year: "
+            f"at that rate a task costing $1 would cost about {fmt.price(1 / median)} a year later."
+            + _forecast_sentence(forecast_implied(ctx, chosen["tier_id"].to_list()), median)
         ),
         source=f"forecast.decline_rates (method {method}), run {ctx.run_id}",
     )

@@ -37,6 +37,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<body>.*?)</h2>", re.DOTALL | re.IGNORECASE)
 ID_ATTR = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
+TABLE = re.compile(r"(?P<open><table\b[^>]*>)(?P<body>.*?)(?P<close></table>)", re.DOTALL | re.IGNORECASE)
+LEADING = re.compile(r"\s*(?:<caption\b.*?</caption>|<colgroup\b.*?</colgroup>)", re.DOTALL | re.IGNORECASE)
+ROW = re.compile(r"\s*<tr\b.*?</tr>", re.DOTALL | re.IGNORECASE)
 
 
 def _slug(text: str, taken: set[str]) -> str:
@@ -80,6 +83,30 @@ def with_table_of_contents(html: str) -> str:
     return with_ids[: first.start()] + nav + with_ids[first.start() :]
 
 
+def with_repeating_headers(html: str) -> str:
+    """Each table's leading header rows (only <th> cells) in a <thead>, which WeasyPrint repeats at
+    the top of every page the table continues on; a table split across pages otherwise showed
+    pages of unlabelled numbers. Tables that already have a <thead>, or only header rows, are kept."""
+
+    def wrap(match: re.Match[str]) -> str:
+        body = match.group("body")
+        if re.search(r"<thead\b", body, re.IGNORECASE):
+            return match.group(0)
+        start = end = 0
+        while leading := LEADING.match(body, end):
+            start = end = leading.end()
+        while (row := ROW.match(body, end)) and "<th" in row.group(0) and "<td" not in row.group(0):
+            end = row.end()
+        if end == start or not ROW.match(body, end):
+            return match.group(0)
+        return (
+            f"{match.group('open')}{body[:start]}<thead>{body[start:end]}</thead>"
+            f"<tbody>{body[end:]}</tbody>{match.group('close')}"
+        )
+
+    return TABLE.sub(wrap, html)
+
+
 @contextlib.contextmanager
 def _fixed_font_timestamps() -> Iterator[None]:
     """fontTools stamps each embedded font subset with the current time unless SOURCE_DATE_EPOCH is
@@ -98,7 +125,7 @@ def render_pdf(html: str, base_url: str | None = None) -> bytes:
     # WeasyPrint is heavy to import (pango, fonts); only PDF exports pay for it.
     import weasyprint
 
-    document = weasyprint.HTML(string=with_table_of_contents(html), base_url=base_url)
+    document = weasyprint.HTML(string=with_repeating_headers(with_table_of_contents(html)), base_url=base_url)
     with _fixed_font_timestamps():
         pdf = document.write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when no target is given

@@ -13,7 +13,7 @@ from pypdf.generic import DictionaryObject
 
 from reports import formatting as fmt
 from reports.html_report import TITLE, render_html
-from reports.pdf_export import PdfExportError, PdfJob, export_pdf, with_table_of_contents
+from reports.pdf_export import PdfExportError, PdfJob, export_pdf, with_repeating_headers, with_table_of_contents
 from reports.sections import SECTIONS
 from tests.reports.conftest import EMPTY_RUN_ID, GENERATED_AT
 
@@ -198,3 +198,27 @@ def test_screen_html_has_a_contents_list_of_every_section(full_html):
     assert nav is not None
     linked = re.findall(r'href="#([^"]+)"', nav.group(0))
     assert linked == re.findall(r'<h2 id="([^"]+)"', full_html)
+
+
+def test_header_rows_go_into_a_thead_and_other_tables_are_kept():
+    two_rows = "<table><tr><th>a</th></tr><tr><th>b</th></tr><tr><th>row</th><td>1</td></tr></table>"
+    assert with_repeating_headers(two_rows) == (
+        "<table><thead><tr><th>a</th></tr><tr><th>b</th></tr></thead><tbody><tr><th>row</th><td>1</td></tr></tbody></table>"
+    )
+    captioned = "<table><caption>c</caption><tr><th>a</th></tr><tr><td>1</td></tr></table>"
+    assert "<caption>c</caption><thead><tr><th>a</th></tr></thead><tbody>" in with_repeating_headers(captioned)
+    for kept in (
+        "<table><thead><tr><th>a</th></tr></thead><tr><td>1</td></tr></table>",
+        "<table><tr><td>1</td></tr></table>",
+        "<table><tr><th>only headers</th></tr></table>",
+    ):
+        assert with_repeating_headers(kept) == kept
+
+
+def test_a_table_split_across_pages_repeats_its_header(tmp_path):
+    # On main the decline table's continuation pages showed 14 unlabelled numeric columns.
+    rows = "".join(f"<tr><td>tier {n}</td><td>{n}</td></tr>" for n in range(150))
+    html = f"<html><body><table><tr><th>tier name</th><th>factor per year</th></tr>{rows}</table></body></html>"
+    pages = pypdf.PdfReader(export_pdf(html, tmp_path / "long.pdf")).pages
+    assert len(pages) >= 2
+    assert all("factor per year" in page.extract_text() for page in pages)

@@ -296,13 +296,18 @@ def si_axis(axis: Axes, prefix: str = "") -> None:
 
 
 def vertical_marker(axis: Axes, day: dt.date, text: str) -> None:
+    """A dotted line at `day`, labelled beside it on the side with room: right of a line in the left
+    half of the axes, left of one in the right half (a label right of a late line ran off the panel)."""
     axis.axvline(day, color="#777777", linewidth=0.8, linestyle=":")  # type: ignore[arg-type]
+    low, high = axis.get_xlim()
+    late = high > low and (mdates.date2num(day) - low) / (high - low) > 0.5
     axis.annotate(
         text,
         xy=(mdates.date2num(day), 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(3, -10),
+        xytext=(-3 if late else 3, -10),
         textcoords="offset points",
+        horizontalalignment="right" if late else "left",
         fontsize=7,
         color="#555555",
     )

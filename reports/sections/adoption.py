@@ -66,11 +66,11 @@ def adoption_chart(
     charts.draw_fan(axis, fan, COLOUR)
     midpoint = fits.get(("logistic", "midpoint"))
     slope = fits.get(("logistic", "slope_per_year"))
-    if midpoint and slope and midpoint["estimate_date"] and slope["estimate"]:
-        end = max([*days, *fan["ds"].to_list()]) if days or fan.height else as_of
-        start = days[0] if days else as_of
-        curve_days, curve = logistic_curve(midpoint["estimate_date"], slope["estimate"], start, end)
-        axis.plot(curve_days, curve, color=COLOUR, linewidth=1.2, label="logistic fit")
+    if midpoint and slope and midpoint["estimate_date"] and slope["estimate"] and days:
+        # Over the observed quarters only: beyond them the curve runs to 100% above the forecast's
+        # band, and the forecast is the band.
+        curve_days, curve = logistic_curve(midpoint["estimate_date"], slope["estimate"], days[0], days[-1])
+        axis.plot(curve_days, curve, color=COLOUR, linewidth=1.2, label="logistic fit (observed quarters)")
     if midpoint and midpoint["estimate_date"]:
         if midpoint["ci90_low_date"] and midpoint["ci90_high_date"]:
             axis.axvspan(
@@ -79,7 +79,9 @@ def adoption_chart(
         charts.vertical_marker(axis, midpoint["estimate_date"], f"50% midpoint {fmt.month(midpoint['estimate_date'])}")
     axis.axvline(as_of, color="#777777", linewidth=0.8, linestyle=":")  # type: ignore[arg-type]
     axis.axhline(0.5, color="#bbbbbb", linewidth=0.6)
-    axis.set_ylim(-0.03, 1.08)
+    # Headroom above 100%: the n= labels of full quarters stay clear of the marker label at the top.
+    axis.set_ylim(-0.03, 1.2)
+    axis.set_yticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
     axis.yaxis.set_major_formatter(lambda v, _p: f"{v * 100:.0f}%")
     axis.set_ylabel("share of new model releases (%)")
     charts.title(axis, "Reasoning models' share of new releases per quarter, logistic S-curve and forecast")
@@ -117,13 +119,9 @@ def headline(ctx: ReportContext) -> Headline:
         )
     else:
         value_mid = f"no logistic midpoint: {empty_note('forecast.adoption_fits', ctx.run_id)}"
-    at_as_of = fits.get(("logistic", "share_at_as_of"))
+    # The logistic curve's share extrapolated to the as-of date (100%, CI 99.9-100%) is left out: a
+    # binomial CI on a dozen quarters, beyond the data, that contradicted the forecast beside it.
     uncertainty = [*parts[1:], value_mid]
-    if at_as_of and at_as_of["estimate"] is not None:
-        uncertainty.append(
-            f"fitted share on {fmt.day(at_as_of['estimate_date'])}: {fmt.share(at_as_of['estimate'])} "
-            f"(90% CI {fmt.share_range(at_as_of['ci90_low'], at_as_of['ci90_high'])})"
-        )
     if quarters.height:
         last = quarters.row(-1, named=True)
         if last["n_unknown"]:

@@ -305,3 +305,22 @@ def test_years_thin_out_in_a_narrow_panel():
         assert len([t for t in axes[0].get_xticklabels() if t.get_text()]) >= 3  # still readable as a time axis
     finally:
         plt.close(fig)
+
+
+def test_the_as_of_label_stays_inside_its_panel():
+    # On main "as of 2026-12-03" beside a late as-of line ran past the panel's right edge.
+    fig, axes = charts.panels(3, columns=3, panel_height=2.2)
+    days = [dt.date(2024, 1, 1), dt.date(2026, 1, 1), dt.date(2027, 6, 1)]
+    for axis, as_of in zip(axes, [dt.date(2026, 12, 3), dt.date(2024, 3, 1), dt.date(2026, 12, 3)], strict=True):
+        axis.step(days, [1.0, 0.1, 0.01], where="post")
+        charts.log_time_panel(axis, ylabel="USD", heading="tier", date_label="month", as_of=as_of)
+    charts.panel_legend(fig, [])
+    try:
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        for axis in axes:
+            (label,) = [text for text in axis.texts if text.get_text().startswith("as of")]
+            box, panel = label.get_window_extent(renderer), axis.get_window_extent(renderer)
+            assert panel.x0 <= box.x0 and box.x1 <= panel.x1, label.get_text()
+    finally:
+        plt.close(fig)

@@ -423,3 +423,15 @@ def test_declines_section_shows_the_reproduced_table_next_to_our_estimate(full, 
     ).fetchall()
     if explanation:
         assert explanation[0][0].split(";")[0] in text
+
+
+def test_reasoning_headline_leaves_out_the_logistic_extrapolation(full, warehouse, summary):
+    # On main the card printed the logistic curve's share at the as-of date, 100.0% (90% CI
+    # 99.9%-100.0%), beside an 82% forecast: a binomial CI beyond the data that contradicted it.
+    (fitted,) = full.execute(
+        "select count(*) from forecast.adoption_fits where run_id = ? and parameter = 'share_at_as_of'",
+        [warehouse.run_id],
+    ).fetchall()[0]
+    assert fitted == 1  # the run still records it (forecast.adoption_fits); the headline does not show it
+    assert "fitted share on" not in summary
+    assert "forecast share of new releases that reason" in summary

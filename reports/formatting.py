@@ -42,7 +42,14 @@ def factor(value: float | None) -> str:
     return f"{value:.1f}×" if abs(value) < 100 else f"{value:,.0f}×"
 
 
+# A 90% CI whose ends differ by more than this factor says nothing a reader could use
+# ("3.7e-08×–348,728,471,280×" from three price lows): it is named as such, not printed.
+UNINFORMATIVE_CI_SPAN = 1e4
+
+
 def factor_range(low: float | None, high: float | None) -> str:
+    if not _missing(low) and not _missing(high) and low and high and low > 0 and high / low > UNINFORMATIVE_CI_SPAN:
+        return "CI too wide to use (over 10,000-fold)"
     return f"{factor(low)}–{factor(high)}"
 
 

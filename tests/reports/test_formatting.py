@@ -15,6 +15,9 @@ def test_factors():
     assert fmt.factor(1234.0) == "1,234×"
     assert fmt.factor(0.0571) == "0.057×"
     assert fmt.factor_range(13.26, 34.04) == "13.3×–34.0×"
+    assert fmt.factor_range(4.2, 14331.0) == "4.2×–14,331×"  # wide, but it still says at least 4×
+    # Three price lows gave 3.7e-08× to 348,728,471,280×: a range that rules nothing out.
+    assert fmt.factor_range(3.7e-08, 3.487e11) == "CI too wide to use (over 10,000-fold)"
     assert fmt.factor(None) == fmt.factor(math.nan) == "n/a"
 
 

@@ -112,6 +112,14 @@ def headline(ctx: ReportContext) -> Headline:
             )
     comparison = "; ".join(anchors) if anchors else "no published anchor recorded with this run's growth rates"
     verdict = overall["versus_anchor"] or "not compared with a published anchor"
+    # A vendor that disagrees with its own published anchor is said in the same sentence, so the
+    # all-vendor "consistent" is not read as covering it.
+    departures = [
+        f"{series_id} alone grows {fmt.factor(row['factor_per_year'])}, {row['versus_anchor']} "
+        f"(published {fmt.factor(row['anchor_factor_per_year'])}, outside the 90% CI)"
+        for series_id, row in growth.items()
+        if series_id != "all" and row["versus_anchor"] in ("faster than the anchor", "slower than the anchor")
+    ]
     return Headline(
         topic,
         "installed-compute",
@@ -126,7 +134,7 @@ def headline(ctx: ReportContext) -> Headline:
         ),
         meaning=(
             f"The installed base of AI accelerators multiplies by about {fmt.factor(overall['factor_per_year'])} "
-            f"a year, {verdict}."
+            f"a year, {verdict}" + "".join(f"; {departure}" for departure in departures) + "."
         ),
         source=f"marts.installed_compute; forecast.growth_rates (target installed_h100e), run {ctx.run_id}",
     )

@@ -12,8 +12,9 @@ from typing import Any
 
 MISSING = "n/a"
 SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
-# Beyond a thousand trillion, suffixes stop being readable: scientific notation instead.
-SCIENTIFIC_FROM = 1e15
+# Up to a million trillion a quantity keeps the T suffix ("1,260T" beside "304T" in one column of
+# tokens per day, where 1.26e15 read as another unit); beyond, scientific notation (FLOP counts).
+SCIENTIFIC_FROM = 1e18
 
 
 def _missing(value: Any) -> bool:
@@ -71,7 +72,7 @@ def scientific(value: float) -> str:
 
 
 def si(value: float | None) -> str:
-    """A large quantity with a suffix: 19.7M, 43.0T, 812k; 7.83e20 from 10^15 on."""
+    """A large quantity with a suffix: 19.7M, 43.0T, 812k, 2,500T; 7.83e20 from 10^18 on."""
     if _missing(value):
         return MISSING
     assert value is not None
@@ -101,7 +102,12 @@ def price(value: float | None) -> str:
     if _missing(value):
         return MISSING
     assert value is not None
-    return f"${value:,.2f}" if abs(value) >= 1 else f"${value:.3g}"
+    if abs(value) >= 1 or value == 0:
+        return f"${value:,.2f}"
+    # Three significant digits in fixed notation, trailing zeros kept: "$0.100" beside "$0.135",
+    # "$0.0000407" beside "$0.000271" (":.3g" printed "$0.1" and "$4.07e-05" in one column).
+    decimals = 2 - math.floor(math.log10(abs(value)))
+    return f"${value:.{decimals}f}"
 
 
 def price_range(low: float | None, high: float | None) -> str:

@@ -104,11 +104,11 @@ def forecast_implied(ctx: ReportContext, tier_ids: list[str]) -> ForecastImplied
 
 def _forecast_sentence(implied: ForecastImplied | None, measured: float) -> str:
     if implied is None:
-        return " This run has no price forecast 12 months after the latest price to compare with."
+        return "; this run has no price forecast 12 months after the latest price to compare with."
     ratio = implied.factor_median / measured
     pace = "a slower decline" if ratio < 0.9 else "a faster decline" if ratio > 1.1 else "about the same pace"
     return (
-        f" The price forecasts, each tier's model chosen by backtest ({implied.models} of {implied.n_tiers} tiers),"
+        f"; the price forecasts, each tier's model chosen by backtest ({implied.models} of {implied.n_tiers} tiers),"
         f" imply {pace}: a median {fmt.factor(implied.factor_median)} over the 12 months after the latest price"
         f" ({fmt.month(implied.latest_month)}), so $1 then becomes about {fmt.price(1 / implied.factor_median)}."
     )
@@ -163,8 +163,8 @@ def headline(ctx: ReportContext) -> Headline:
             f"{caveat}"
         ),
         meaning=(
-            f"At fixed capability the cheapest token price has divided by about {fmt.factor(median)} a year: "
-            f"at that rate a task costing $1 would cost about {fmt.price(1 / median)} a year later."
+            f"At fixed capability the cheapest token price has divided by about {fmt.factor(median)} a year "
+            f"(at that rate a task costing $1 would cost about {fmt.price(1 / median)} a year later)"
             + _forecast_sentence(forecast_implied(ctx, chosen["tier_id"].to_list()), median)
         ),
         source=f"forecast.decline_rates (method {method}), run {ctx.run_id}",

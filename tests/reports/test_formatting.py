@@ -26,7 +26,7 @@ def test_large_quantities_and_money():
     assert fmt.si(1_241_961.8) == "1.24M"
     assert fmt.si(836_000.0) == "836k"
     assert fmt.si(43e12) == "43.0T"
-    assert fmt.si(2.5e15) == "2.50e15"
+    assert fmt.si(2.5e15) == "2,500T"  # was "2.50e15" beside "304T"
     assert fmt.si(7.8275e20) == "7.83e20"
     assert fmt.si(42.0) == "42.0"
     assert fmt.usd(51.2e9) == "$51.2B"
@@ -37,6 +37,9 @@ def test_prices_and_shares():
     assert fmt.price(26.25) == "$26.25"
     assert fmt.price(0.0524) == "$0.0524"
     assert fmt.price(0.000123) == "$0.000123"
+    assert fmt.price(0.1) == "$0.100"  # was "$0.1" beside "$0.135"
+    assert fmt.price(4.07e-05) == "$0.0000407"  # was "$4.07e-05" beside "$0.000271"
+    assert fmt.price(0.0) == "$0.00"
     assert fmt.share(0.76923) == "76.9%"
     assert fmt.share_range(0.0606, 0.909) == "6.1%–90.9%"
 

@@ -3,9 +3,11 @@ and the executive summary's numbers in its text."""
 
 from __future__ import annotations
 
+import base64
 import html as html_lib
 import re
 import statistics
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -222,3 +224,34 @@ def test_a_table_split_across_pages_repeats_its_header(tmp_path):
     pages = pypdf.PdfReader(export_pdf(html, tmp_path / "long.pdf")).pages
     assert len(pages) >= 2
     assert all("factor per year" in page.extract_text() for page in pages)
+
+
+def _report_css() -> str:
+    template = (Path(__file__).resolve().parents[2] / "reports" / "templates" / "report.html.j2").read_text()
+    style = re.search(r"<style>(.*?)</style>", template, flags=re.DOTALL)
+    assert style is not None
+    return re.sub(r"\{\{.*?\}\}", "x", style.group(1))
+
+
+@pytest.mark.parametrize("heading", ["h2", "h3"])
+def test_a_heading_and_its_intro_move_with_the_chart_they_introduce(tmp_path, heading):
+    # On main "Installed AI compute" and half its intro ended a page while its chart began the next.
+    chart = '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="420"><rect width="600" height="420"/></svg>'
+    image = "data:image/svg+xml;base64," + base64.b64encode(chart.encode()).decode()
+    intro = "<p>" + "The intro of the chart below, several lines long. " * 12 + "</p>"
+    # Earlier text of several lengths, so that on some the heading falls near a page's foot.
+    for sentences in range(300, 560, 20):
+        filler = "<p>" + "Earlier section text. " * sentences + "</p>"
+        html = (
+            f"<html><head><style>{_report_css()}</style></head><body><section>{filler}</section><section>"
+            f'<{heading}>Chart heading</{heading}>{intro}<figure class="chart"><img src="{image}"></figure>'
+            "</section></body></html>"
+        )
+        pdf = export_pdf(html, tmp_path / f"chart-{sentences}.pdf")
+        pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+        # The chart ends the document; an h2 is also listed in the contents, so take its last page.
+        chart_page = len(pages) - 1
+        heading_page = max(number for number, text in enumerate(pages) if "Chart heading" in text)
+        intro_pages = {number for number, text in enumerate(pages) if "intro of the chart" in text}
+        assert heading_page == chart_page, f"{sentences} sentences: heading on page {heading_page + 1}, chart later"
+        assert intro_pages == {chart_page}, f"{sentences} sentences: the intro is split from its chart"

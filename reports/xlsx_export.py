@@ -1,10 +1,10 @@
 """The XLSX workbook: an About sheet (run, provenance, sheet list), then one sheet per mart and forecast table.
 
 Tables are discovered from the warehouse (reports.table_export.discover_tables), so new marts and
-forecast tables appear without a change here. Units come from column names (the warehouse keeps
-units there: `*_usd_per_mtok`, `*_h100e`, `tokens_per_day`, ...). The workbook's dates are fixed
-(created = the run's as-of date; xlsxwriter fixes the zip entry times), so only the generated-at
-line differs between two exports of the same warehouse.
+forecast tables appear without a change here. Units and number formats come from
+reports.xlsx_formats (column names, or a long table's `unit` column; one format per unit in a sheet).
+The workbook's dates are fixed (created = the run's as-of date; xlsxwriter fixes the zip entry
+times), so only the generated-at line differs between two exports of the same warehouse.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from reports.provenance import BatchProvenance, RunInfo, batch_provenance, run_info
-from reports.table_export import Column, ExportTable, discover_tables
+from reports.table_export import ExportTable, discover_tables
+from reports.xlsx_formats import column_units, format_section, sheet_formats
 
 TITLE = "infercast — inference economics data export"
 ABOUT_SHEET = "About"
@@ -36,87 +37,6 @@ MAX_COLUMN_WIDTH = 60
 MIN_COLUMN_WIDTH = 8
 # Room for the autofilter drop-down button in header cells.
 FILTER_BUTTON = 3
-SIGNIFICANT_DIGITS = 3
-# Shares read as percentages; two digits of the smallest one are enough (12.5% -> 0.0%, 0.4% -> 0.40%).
-SHARE_SIGNIFICANT_DIGITS = 2
-MAX_DECIMALS = 6
-RATIO_UNIT = "ratio, 100% = full"
-
-UNIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), unit)
-    for pattern, unit in (
-        (r"usd_per_mtok$", "USD per 1M tokens"),
-        (r"(^|_)usd$", "USD"),
-        (r"(^|_)h100e(_|$)", "H100e"),
-        (r"tokens_per_day$", "tokens/day"),
-        (r"messages_per_day$", "messages/day"),
-        (r"factor_per_year$", "× per year"),
-        (r"(^|_)share(_|$)", "share"),
-        (r"^coverage_\d+$", "share"),
-        (r"(^|_)utilization$", "ratio, 100% = full"),
-        (r"flop_per_s$", "FLOP/s"),
-        (r"op_per_s$", "OP/s"),
-        (r"bytes_per_s$", "bytes/s"),
-        (r"(^|_)bytes$", "bytes"),
-        (r"(^|_)tokens$", "tokens"),
-        (r"(^|_)(pct|percent)$", "%"),
-        (r"(^|_)w$", "W"),
-        (r"(^|_)elo$", "Elo"),
-        (r"(^|_)months$", "months"),
-        (r"(^|_)years$", "years"),
-        (r"(^|_)days$", "days"),
-        (r"_per_year$", "per year"),
-    )
-)
-# Interval bounds and point estimates share the unit of the quantity they bound.
-BOUND_COLUMN = re.compile(r"^((lo|hi)_\d+|ci\d+_(low|high)|p\d+|mean|median)$")
-YEAR_COLUMN = re.compile(r"(^|_)year$")
-INTEGER_TYPES = {
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "UHUGEINT",
-}
-FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL"}
-
-
-def _is_timestamp(data_type: str) -> bool:
-    return data_type.startswith("TIMESTAMP")
-
-
-def _is_float(data_type: str) -> bool:
-    return data_type in FLOAT_TYPES or data_type.startswith("DECIMAL")
-
-
-def _direct_unit(column: Column) -> str | None:
-    if _is_timestamp(column.data_type):
-        return "UTC"
-    name = column.name.lower()
-    return next((unit for pattern, unit in UNIT_RULES if pattern.search(name)), None)
-
-
-def column_units(table: ExportTable) -> dict[str, str | None]:
-    """Unit per column, from its name; bounds and estimates inherit the unit of what they bound."""
-    units = {column.name: _direct_unit(column) for column in table.columns}
-    has_unit_column = any(column.name == "unit" for column in table.columns)
-    measured = {
-        unit
-        for column in table.columns
-        if (unit := units[column.name]) and unit != "UTC" and not BOUND_COLUMN.match(column.name)
-    }
-    for column in table.columns:
-        if units[column.name] is None and BOUND_COLUMN.match(column.name):
-            if has_unit_column:
-                units[column.name] = "see unit column"
-            elif len(measured) == 1:
-                units[column.name] = next(iter(measured))
-    return units
 
 
 def header_text(name: str, unit: str | None) -> str:
@@ -140,47 +60,6 @@ def sheet_names(tables: Sequence[ExportTable]) -> dict[str, str]:
     return names
 
 
-def _finite_magnitudes(values: Sequence[Any]) -> list[float]:
-    return [
-        abs(float(v))
-        for v in values
-        if isinstance(v, int | float | decimal.Decimal) and not isinstance(v, bool) and math.isfinite(v) and v
-    ]
-
-
-def _decimals_for(smallest: float, digits: int = SIGNIFICANT_DIGITS) -> int:
-    return max(0, digits - 1 - math.floor(math.log10(smallest)))
-
-
-def number_format(column: Column, unit: str | None, values: Sequence[Any]) -> str | None:
-    """An Excel number format that shows the column's smallest non-zero value to 3 significant digits
-    (shares: 2), switching to scientific notation when that would take more than 6 decimals."""
-    data_type = column.data_type
-    if data_type == "DATE":
-        return "yyyy-mm-dd"
-    if _is_timestamp(data_type):
-        return "yyyy-mm-dd hh:mm:ss"
-    if data_type in INTEGER_TYPES:
-        return "0" if YEAR_COLUMN.search(column.name) else "#,##0"
-    if not _is_float(data_type):
-        return None
-    magnitudes = _finite_magnitudes(values)
-    if not magnitudes:
-        return "0.00"
-    smallest, largest = min(magnitudes), max(magnitudes)
-    if unit == RATIO_UNIT:  # may exceed 100% (a demand above capacity): always a percentage
-        return "0.0%"
-    if unit == "share" and largest <= 1:
-        decimals = min(max(_decimals_for(smallest * 100, SHARE_SIGNIFICANT_DIGITS), 1), 3)
-        return "0." + "0" * decimals + "%"
-    if all(float(v).is_integer() for v in magnitudes) and largest < 1e15:
-        return "#,##0"
-    decimals = _decimals_for(smallest)
-    if decimals > MAX_DECIMALS or largest >= 1e15:
-        return "0.00E+00"
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
-
-
 def _display_width(value: Any, fmt: str | None) -> int:
     """Approximate the width Excel shows for a value in the given format (for column sizing)."""
     if value is None:
@@ -195,12 +74,14 @@ def _display_width(value: Any, fmt: str | None) -> int:
     number = float(value)
     if not math.isfinite(number):
         return 4
+    fmt = format_section(fmt, number) if fmt else fmt
     if fmt and fmt.endswith("%"):
         return len(f"{number * 100:.{fmt.count('0') - 1}f}%")
     if fmt and "E" in fmt:
         return 9
     decimals = fmt.split(".", 1)[1].count("0") if fmt and "." in fmt else 0
-    return len(f"{number:,.{decimals}f}") if fmt and "," in fmt else len(f"{number:.{decimals}f}")
+    text = f"{number:,.{decimals}f}" if fmt and "," in fmt else f"{number:.{decimals}f}"
+    return len(text) + (1 if fmt and "$" in fmt else 0)
 
 
 def _as_text(value: Any) -> str:
@@ -288,13 +169,15 @@ def _write_table_sheet(
     description: str,
 ) -> None:
     units = column_units(table)
+    cell_formats = sheet_formats(table, rows, units)
     headers = [header_text(column.name, units[column.name]) for column in table.columns]
     header_lines = 1
     for index, column in enumerate(table.columns):
         values = [row[index] for row in rows]
-        num_format = number_format(column, units[column.name], values)
-        cell_format = formats.number(num_format)
-        data_width = max((_display_width(value, num_format) for value in values), default=0)
+        column_formats = cell_formats[index]
+        data_width = max(
+            (_display_width(value, fmt) for value, fmt in zip(values, column_formats, strict=True)), default=0
+        )
         longest_word = max(len(word) for word in headers[index].split(" "))
         width = min(max(data_width + 2, longest_word + FILTER_BUTTON, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)
         header_lines = max(header_lines, _wrapped_lines(headers[index], width - FILTER_BUTTON))
@@ -302,8 +185,8 @@ def _write_table_sheet(
         sheet.write_string(0, index, headers[index], formats.header)
         if column.comment and index > 0:
             sheet.write_comment(0, index, f"{column.name}: {column.comment}", {"x_scale": 2, "y_scale": 1.5})
-        for row_number, value in enumerate(values, start=1):
-            _write_value(sheet, row_number, index, value, cell_format)
+        for row_number, (value, fmt) in enumerate(zip(values, column_formats, strict=True), start=1):
+            _write_value(sheet, row_number, index, value, formats.number(fmt))
     sheet.set_row(0, 15 * header_lines)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(table.columns) - 1)

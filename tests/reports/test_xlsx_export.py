@@ -9,12 +9,29 @@ import openpyxl
 import pytest
 
 from reports.table_export import Column, ExportTable, discover_tables
-from reports.xlsx_export import column_units, export_xlsx, number_format, sheet_names
+from reports.xlsx_export import export_xlsx, sheet_names
+from reports.xlsx_formats import (
+    FACTOR_FORMAT,
+    PRICE_FORMAT,
+    column_units,
+    format_section,
+    number_format,
+    row_unit,
+    value_format,
+)
 from tests.reports.conftest import AS_OF
 from tests.reports.handmade import empty_run
 from warehouse.migrate import apply_migrations
 
 GENERATED_AT = dt.datetime(2025, 3, 2, 8, 30, tzinfo=dt.UTC)
+VALUE_COLUMNS = ("median", "lo_80", "hi_80", "lo_95", "hi_95")
+# Interval ends and the estimate they bound (a prefix, as in per_token_ci90_low, goes on both).
+INTERVALS = {
+    "ci90_low": "factor_per_year",
+    "ci90_high": "factor_per_year",
+    **dict.fromkeys(VALUE_COLUMNS[1:], "median"),
+}
+ESTIMATES = ("factor_per_year", "estimate", "multiplier", "median")
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +56,14 @@ def book(workbook_path):
 
 def _header(sheet) -> list[str]:
     return [cell.value for cell in sheet[1]]
+
+
+def _name(header: str) -> str:
+    return header.split(" (", 1)[0]
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _records(sheet) -> list[dict]:
@@ -76,7 +101,7 @@ def test_cells_hold_warehouse_values_with_number_formats(book, con):
     assert row[price_col].value == price
     assert row[header.index("month")].value.date() == month
     assert row[header.index("month")].number_format == "yyyy-mm-dd"
-    assert row[price_col].number_format in {"#,##0.0000", "#,##0.00000", "0.00E+00"}
+    assert row[price_col].number_format == PRICE_FORMAT
     assert row[header.index("qualifying_models")].number_format == "#,##0"
 
 
@@ -203,15 +228,44 @@ def test_units_come_from_column_names():
     assert column_units(bounded)["lo_80"] == "see unit column"
 
 
-def test_number_formats_keep_three_significant_digits():
+def test_number_formats_are_fixed_for_investor_units_and_fitted_otherwise():
     price = Column("p_usd_per_mtok", "DOUBLE", None)
-    assert number_format(price, "USD per 1M tokens", [0.07, 60.0]) == "#,##0.0000"
-    assert number_format(price, "USD per 1M tokens", [1.5, 60.0]) == "#,##0.00"
-    assert number_format(price, "USD per 1M tokens", [3e-10, 5.6]) == "0.00E+00"
+    # One price format whatever the values: its conditional sections keep ~3 significant digits.
+    for values in ([0.07, 60.0], [1.5, 60.0], [3e-10, 5.6]):
+        assert number_format(price, "USD per 1M tokens", values) == PRICE_FORMAT
+    assert number_format(Column("revenue_usd", "BIGINT", None), "USD", [3]) == '"$"#,##0'
+    assert number_format(Column("x_h100e", "DOUBLE", None), "H100e", [0.5, 2e9]) == "#,##0"
     assert number_format(Column("units", "DOUBLE", None), None, [1.0, 2e6]) == "#,##0"
+    assert number_format(Column("ratio", "DOUBLE", None), None, [0.07, 60.0]) == "#,##0.0000"
+    assert number_format(Column("ratio", "DOUBLE", None), None, [3e-10, 5.6]) == "0.00E+00"
     assert number_format(Column("a_share", "DOUBLE", None), "share", [0.004, 0.5]) == "0.00%"
     assert number_format(Column("n", "BIGINT", None), None, [3]) == "#,##0"
     assert number_format(Column("d", "DATE", None), None, []) == "yyyy-mm-dd"
+
+
+def test_conditional_formats_show_about_three_significant_digits():
+    shown = {
+        number: format_section(fmt, number)
+        for fmt, numbers in ((PRICE_FORMAT, (0.000196, 0.0139, 1.70)), (FACTOR_FORMAT, (0.053, 17.16, 246.4)))
+        for number in numbers
+    }
+    assert shown == {
+        0.000196: '"$"0.000000',
+        0.0139: '"$"0.0000',
+        1.70: '"$"#,##0.00',
+        0.053: "0.000",
+        17.16: "0.00",
+        246.4: "#,##0",
+    }
+
+
+def test_row_units_are_read_like_column_units():
+    assert row_unit("usd_per_mtok") == "USD per 1M tokens"
+    assert row_unit("factor_per_year") == "× per year"
+    assert row_unit("x per year (price divides by this)") == "× per year"
+    assert row_unit("share of new releases") == "share" and row_unit("probability") == "share"
+    assert row_unit("FLOP/s per H100e") == "flop/s per h100e"  # prose naming H100e is not H100e
+    assert value_format(row_unit("h100e"), [5e3, 9e8]) == value_format(row_unit("tokens_per_day"), [1e16]) == "#,##0"
 
 
 def test_sheet_names_are_short_unique_and_readable():
@@ -236,3 +290,92 @@ def test_utilization_and_coverage_are_percentages_whatever_their_size():
     # 5.5866 is 558.7% (as the HTML shows it), not 5.5866 in a four-decimal format.
     assert number_format(utilization, units["implied_utilization"], [5.5866, 0.42]) == "0.0%"
     assert number_format(Column("coverage_80", "DOUBLE", None), "share", [0.5, 1.0]) == "0.0%"
+
+
+def test_forecast_values_rows_are_formatted_by_their_unit(book):
+    """Long tables: median and its bounds take the format of the row's unit (a share as 82.1%, not 8.21E-01)."""
+    for name in ("values", "latest_forecast"):
+        sheet = book[name]
+        header = [_name(text) for text in _header(sheet)]
+        formats: dict[str, set[str]] = {}
+        for row in sheet.iter_rows(min_row=2):
+            cells = [row[header.index(column)] for column in VALUE_COLUMNS]
+            unit = row[header.index("unit")].value
+            formats.setdefault(unit, set()).update(cell.number_format for cell in cells if _is_number(cell.value))
+        assert {"share", "usd_per_mtok"} <= set(formats), name
+        assert formats["share"] == {"0.0%"}, name
+        assert formats["usd_per_mtok"] == {PRICE_FORMAT}, name
+        assert all("E+" not in fmt for unit, found in formats.items() if unit != "tokens_per_day" for fmt in found)
+
+
+def _interval_pairs(header: list[str]) -> list[tuple[int, int]]:
+    """(estimate, bound) column indexes: ci90_low/high beside a factor or estimate, lo/hi beside median."""
+    pairs = []
+    for index, name in enumerate(header):
+        for end in INTERVALS:
+            if name.endswith(end):
+                prefix = name[: -len(end)]
+                wanted = [prefix + INTERVALS[end]] if end in VALUE_COLUMNS[1:] else [prefix + e for e in ESTIMATES]
+                estimate = next((header.index(w) for w in wanted if w in header), None)
+                if estimate is not None:
+                    pairs.append((estimate, index))
+    return pairs
+
+
+def test_an_estimate_and_its_interval_bounds_share_a_format_in_every_sheet(book):
+    checked = set()
+    for name in book.sheetnames[2:]:
+        sheet = book[name]
+        header = [_name(text) for text in _header(sheet)]
+        for estimate, bound in _interval_pairs(header):
+            for row in sheet.iter_rows(min_row=2):
+                if _is_number(row[estimate].value) and _is_number(row[bound].value):
+                    assert row[bound].number_format == row[estimate].number_format, (name, header[bound], row[0].row)
+                    checked.add(name)
+    assert {"decline_rates", "decline_sensitivity", "values"} <= checked
+
+
+def test_all_h100e_columns_of_a_sheet_share_one_format(book):
+    checked = set()
+    for name in book.sheetnames[2:]:
+        sheet = book[name]
+        columns = [index for index, text in enumerate(_header(sheet)) if "_h100e" in _name(text)]
+        found = {
+            row[i].number_format for row in sheet.iter_rows(min_row=2) for i in columns if _is_number(row[i].value)
+        }
+        assert len(found) <= 1, (name, found)
+        if found:
+            checked.add(name)
+    assert "installed_compute" in checked
+
+
+def test_related_columns_share_a_format_whatever_their_values(feeds_provenance, tmp_path):
+    """A format comes from a unit, not a column's sample values: a 2e-8 CI bound no longer makes its own
+    column scientific, nor an all-zero retired_h100e column 0.00 beside #,##0 ones."""
+    con = duckdb.connect(":memory:")
+    apply_migrations(con)
+    empty_run(con, "run-formats", AS_OF)
+    try:
+        con.execute(
+            "create table marts.format_test (id varchar, factor_per_year double, ci90_low double, ci90_high double, "
+            "per_token_factor_per_year double, per_token_ci90_low double, installed_h100e double, "
+            "retired_h100e double)"
+        )
+        con.execute(
+            "insert into marts.format_test values ('a', 12.5, 2.4e-8, 6.2e11, 3.3, 0.05, 2.5e6, 0), "
+            "('b', 0.9, 0.5, 1.5, 30.0, 12.0, 3.0e6, 0)"
+        )
+        con.execute("create table marts.long_test (unit varchar, median double, lo_80 double, hi_80 double)")
+        con.execute(
+            "insert into marts.long_test values ('share', 0.8205, 0.57, 0.97), ('usd_per_mtok', 0.0139, 2e-9, 1.7), "
+            "('usd', 1.5e11, 4.2e10, 4.8e11), ('h100e', 9.8e6, 5.4e3, 9.0e8)"
+        )
+        path = export_xlsx(con, tmp_path / "formats.xlsx", "run-formats", feeds_provenance)
+    finally:
+        con.close()
+    book = openpyxl.load_workbook(path)
+    for row in book["format_test"].iter_rows(min_row=2):
+        assert {cell.number_format for cell in row[1:6]} == {FACTOR_FORMAT}
+        assert {cell.number_format for cell in row[6:8]} == {"#,##0"}
+    formats = {row[0].value: {cell.number_format for cell in row[1:]} for row in book["long_test"].iter_rows(min_row=2)}
+    assert formats == {"share": {"0.0%"}, "usd_per_mtok": {PRICE_FORMAT}, "usd": {'"$"#,##0'}, "h100e": {"#,##0"}}

@@ -18,11 +18,17 @@ the run's message, so a run that breaks one says so where its warnings are read.
   marked (capacity_consistent = false) for the check to say so rather than hide it.
 * shares_in_unit_interval: every share (reasoning share of scenarios, forecast shares and
   their bounds) lies in [0, 1].
+
+The run's message (forecast.runs.message) is its notes, one a line: `join_notes` writes it and
+`split_notes` reads it back. A note may contain "; " (a failure and what the run did about it:
+"...; marked inconsistent (not a forecast)"), so the notes are not joined with "; ".
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
@@ -184,7 +190,40 @@ def _share_row(subject: str, value: float | None) -> dict[str, Any]:
     }
 
 
+# A failed check as a note of the run's message: `failures` here and in forecasts.price_story.
+FAILED_CHECK_NOTE = re.compile(r"^check (?P<check_id>\S+) failed: (?P<message>.+)$", flags=re.DOTALL)
+
+
 def failures(checks: pl.DataFrame) -> list[str]:
-    """Messages of the failed checks, for the run's warnings."""
+    """Messages of the failed checks, for the run's warnings (FAILED_CHECK_NOTE)."""
     failed = checks.filter(~pl.col("passed"))
     return [f"check {r['check_id']} failed: {r['message']}" for r in failed.iter_rows(named=True)]
+
+
+NOTE_SEPARATOR = "\n"
+# Runs written before the notes went one a line joined them with "; ", which also occurs inside a
+# note; there a piece with no "label: " (a failure's consequence) belongs to the note before it.
+LEGACY_SEPARATOR = "; "
+_LABELLED = re.compile(r"^\S[^:]*: ")
+
+
+def join_notes(notes: Iterable[str | None]) -> str | None:
+    """The run's message: one note a line (whitespace inside a note collapsed, so no note spans lines)."""
+    lines = [" ".join(note.split()) for note in notes if note and note.strip()]
+    return NOTE_SEPARATOR.join(lines) or None
+
+
+def split_notes(message: str | None) -> list[str]:
+    """The notes of a run's message (join_notes), or of an older message joined with "; "."""
+    text = (message or "").strip()
+    if not text:
+        return []
+    if NOTE_SEPARATOR in text:
+        return [line.strip() for line in text.split(NOTE_SEPARATOR) if line.strip()]
+    notes: list[str] = []
+    for piece in (part.strip() for part in text.split(LEGACY_SEPARATOR)):
+        if notes and piece and not _LABELLED.match(piece):
+            notes[-1] += LEGACY_SEPARATOR + piece
+        elif piece:
+            notes.append(piece)
+    return notes

@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from forecasts.sanity import FAILED_CHECK_NOTE, split_notes
 from reports.context import ReportContext
 from reports.sections.base import Section
 from transforms.price_plausibility import read_rules
@@ -25,8 +26,14 @@ DATA_GAP_NOTE = ": data through "  # warehouse.freshness.data_gap_notes; shown o
 
 
 def skipped_from_message(message: str | None) -> list[str]:
-    parts = [part.strip() for part in (message or "").split(";")]
-    return [part for part in parts if part and DATA_GAP_NOTE not in part]
+    """The run's notes of skipped series: not its data gaps (on the cover) nor its failed checks."""
+    return [note for note in split_notes(message) if DATA_GAP_NOTE not in note and not FAILED_CHECK_NOTE.match(note)]
+
+
+def failed_checks_from_message(message: str | None) -> list[dict[str, str]]:
+    """The run's failed sanity checks, each with what the run did about it ("...; capped at all's")."""
+    found = (FAILED_CHECK_NOTE.match(note) for note in split_notes(message))
+    return [{"check_id": m["check_id"], "message": m["message"]} for m in found if m]
 
 
 def unforecast_series(ctx: ReportContext) -> list[dict[str, Any]]:
@@ -75,7 +82,9 @@ def build(ctx: ReportContext) -> Section:
     data = section.data
     data["run_status"] = ctx.run.status
     data["no_vintage"] = not ctx.run.vintage
+    data["notes"] = split_notes(ctx.run.message)
     data["skipped"] = skipped_from_message(ctx.run.message)
+    data["failed_checks"] = failed_checks_from_message(ctx.run.message)
     data["unforecast"] = unforecast_series(ctx)
     data["reference_time"] = reference_time(ctx)
     data["stale"] = ctx.frame("stale_feeds", data["reference_time"]).to_dicts()
@@ -109,6 +118,7 @@ def warning_count(section: Section) -> int:
         + len(data["quarantined"])
         + (data["fallbacks"] > 0)
         + len(data["skipped"])
+        + len(data["failed_checks"])
         + len(data["unforecast"])
         + len(data["render_problems"])
     )

@@ -260,7 +260,9 @@ def price_decline_rate(ctx: RunContext, claim: Claim) -> Evaluation:
     elif low > claimed:
         verdict = CONTRADICTED
         evidence.append(
-            f"At the median tier's rate a price falls by {fall:.4%} in {float(t['years']):g} years, not "
+            # The part left, not "99.9772%": a fall that deep reads by what remains.
+            f"At the median tier's rate a price falls to {(1 - fall) * 100:.2g}% of its level in "
+            f"{float(t['years']):g} years (a fall of more than {math.floor(fall * 1000) / 10:g}%), not "
             f"{claimed_fall}: the claim understates the decline at constant capability. Read as 'at least "
             f"{claimed_fall}' it holds, but as a rate it is too slow by far."
         )

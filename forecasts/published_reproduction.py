@@ -141,7 +141,9 @@ def explain(own_lows: pl.DataFrame, published_lows: pl.DataFrame, published_end:
     extra = own_lows.filter(pl.col("source") != PUBLISHED_SOURCE)
     later = own_lows.filter(pl.col("observed_on") > published_end)
     direction = "faster" if ratio > 1 else "slower"
-    parts = [f"{ratio:.1f}× the published factor ({direction}): infercast fits {own_lows.height} lows"]
+    # Two significant digits below 1 ("0.02×", not "0.0×"), as the report prints factors.
+    ratio_text = f"{ratio:.2g}" if ratio < 1 else f"{ratio:.1f}"
+    parts = [f"{ratio_text}× the published factor ({direction}): infercast fits {own_lows.height} lows"]
     if extra.height:
         by_source = extra.group_by("source").agg(pl.len(), pl.col("provider").unique().sort()).sort("source")
         sources = ", ".join(f"{r['source']} {r['len']} at {', '.join(r['provider'])}" for r in by_source.to_dicts())

@@ -208,6 +208,17 @@ def _add_reproduction(ctx: ReportContext, section: Section) -> None:
     )
 
 
+# Column headings of the sensitivity table (flows.forecast_stage names the variants).
+VARIANT_LABELS = {
+    "blend_3to1": "3:1 input:output blend (published)",
+    "blend_1to1": "1:1 blend",
+    "first_party_prices": "developers' own prices only",
+    "third_party_prices": "resellers' prices only",
+    "with_flagged_listings": "flagged listings kept",
+    "without_reasoning_models": "reasoning models left out",
+}
+
+
 def build_sensitivity(ctx: ReportContext) -> Section:
     section = Section("decline-sensitivity", "Decline sensitivity", "sections/sensitivity.html.j2")
     frame = ctx.frame("decline_sensitivity", ctx.run_id)
@@ -216,7 +227,12 @@ def build_sensitivity(ctx: ReportContext) -> Section:
     for row in frame.to_dicts():
         tier = tiers.setdefault(row["tier_id"], {"label": row["label"], "cells": {}})
         tier["cells"][row["variant"]] = row
-    section.data.update(variants=variants, tiers=list(tiers.values()), source=ctx.citation("epoch_prices", "litellm"))
+    section.data.update(
+        variants=variants,
+        variant_labels={variant: VARIANT_LABELS.get(variant, variant) for variant in variants},
+        tiers=list(tiers.values()),
+        source=ctx.citation("epoch_prices", "litellm"),
+    )
     if frame.height == 0:
         section.note("table", empty_note("forecast.decline_sensitivity", ctx.run_id))
     return section

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from forecasts.compute_family import QUARTERLY_COVERAGE_TOLERANCE
+from forecasts.selection import SelectionRule
 from reports.context import ReportContext
 from reports.sections.base import Section
 
@@ -14,6 +16,9 @@ def build(ctx: ReportContext) -> Section:
         ctx.run_id,
     )
     section.data["models"] = models.to_dicts()
+    # The coverage the champion rule requires, from the rule itself (the text said "about 80%").
+    section.data["coverage_floor"] = 0.80 - SelectionRule().coverage_tolerance
+    section.data["quarterly_coverage_floor"] = 0.80 - QUARTERLY_COVERAGE_TOLERANCE
     section.data["value_models"] = ctx.query(
         "select target, model, count(distinct series_id) as series from forecast.values where run_id = $1 "
         "group by target, model order by target, model",

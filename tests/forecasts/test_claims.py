@@ -171,6 +171,8 @@ def test_c01_contradicted_when_prices_fall_much_faster(con):
     assert (row["estimate"], row["ci90_low"], row["ci90_high"]) == (50.0, 20.0, 100.0)
     assert row["verdict"] == CONTRADICTED
     assert "understates" in row["evidence"] and "Cross-check" in row["evidence"]
+    # 50x a year for 3 years leaves 50**-3 = 0.0008% of the price (main printed "falls by 99.9992%").
+    assert "a price falls to 0.0008% of its level in 3 years (a fall of more than 99.9%)" in row["evidence"]
     assert row["data_needed"] is None
 
 

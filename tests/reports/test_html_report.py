@@ -438,3 +438,13 @@ def test_reasoning_headline_leaves_out_the_logistic_extrapolation(full, warehous
     assert fitted == 1  # the run still records it (forecast.adoption_fits); the headline does not show it
     assert "fitted share on" not in summary
     assert "forecast share of new releases that reason" in summary
+
+
+def test_sensitivity_headings_and_the_champion_rule_read_in_words(full_html):
+    # On main the columns were headed blend_1to1, first_party_prices..., and the methodology said
+    # champions cover "at least about 80%" while the rule requires 65% (50% for quarterly series).
+    sensitivity = section_text(full_html, "decline-sensitivity")
+    assert "1:1 blend" in sensitivity and "blend_1to1" not in sensitivity
+    methodology = section_text(full_html, "methodology")
+    assert "cover at least 65.0% of backtest actuals (50.0% for quarterly series" in methodology
+    assert "about 80%" not in methodology

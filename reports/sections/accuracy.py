@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from reports.charts import BENCHMARK_LABELS
 from reports.context import ReportContext, empty_note
 from reports.sections.base import Chart, Section
 from reports.sections.hindcast_chart import coverage_chart
@@ -163,6 +164,9 @@ def build(ctx: ReportContext) -> Section:
         )
     section.data["hindcast_points"] = ctx.frame("hindcast_points").to_dicts()
     backtests = ctx.frame("backtests", ctx.run_id)
+    # Series are tiers (price index, cost per task) or benchmarks (frontier price): named, not ids.
+    tiers = ctx.query("select tier_id, label from marts.capability_tiers")
+    section.data["series_labels"] = {**BENCHMARK_LABELS, **dict(tiers.iter_rows())}
     section.data["backtests"] = backtest_rows(backtests)
     section.data["champion_reasons"] = champion_reasons(section.data["backtests"])
     if backtests.height == 0:

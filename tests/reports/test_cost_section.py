@@ -72,3 +72,18 @@ def test_influence_warns_only_when_the_latest_low_moves_the_factor_twofold():
     )
     assert influence({**row, "factor_without_last_low": 60.0}) == ""
     assert influence({**row, "factor_without_last_low": None}) == ""
+
+
+def test_latest_cost_table_names_tiers_and_prints_no_zero_width_interval(full, full_html):
+    # On main the table listed raw ids (gpqa_claude35_sonnet_2024_06) and a flat series' band as
+    # "($0.00967–$0.00967)", an interval of no width 12 months ahead.
+    text = section_text(full_html, SECTION)
+    tiers = full.execute(
+        "select distinct i.tier_id, t.label from marts.cost_per_task_index as i "
+        "join marts.capability_tiers as t using (tier_id)"
+    ).fetchall()
+    assert tiers
+    table = text[text.index("Cheapest question at each tier") :]
+    for tier_id, label in tiers:
+        assert label in table and f" {tier_id} " not in f" {table} "
+    assert not re.search(r"\((\$[0-9.]+)–\1\)", text)

@@ -448,3 +448,16 @@ def test_sensitivity_headings_and_the_champion_rule_read_in_words(full_html):
     methodology = section_text(full_html, "methodology")
     assert "cover at least 65.0% of backtest actuals (50.0% for quarterly series" in methodology
     assert "about 80%" not in methodology
+
+
+def test_accuracy_names_tier_series_by_label(full, full_html, warehouse):
+    # On main the backtest summary listed price tiers by id (gpqa_gpt4_0314).
+    accuracy = section_text(full_html, "forecast-accuracy")
+    tiers = full.execute(
+        "select distinct b.series_id, t.label from forecast.backtests as b "
+        "join marts.capability_tiers as t on t.tier_id = b.series_id where b.run_id = ?",
+        [warehouse.run_id],
+    ).fetchall()
+    assert tiers
+    for tier_id, label in tiers:
+        assert label in accuracy and f" {tier_id} " not in f" {accuracy} "

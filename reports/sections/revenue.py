@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 
@@ -37,6 +38,28 @@ def revenue_chart(history: pl.DataFrame, values: pl.DataFrame, as_of: dt.date) -
     return charts.drawing(fig)
 
 
+def _latest_year_clause(history: pl.DataFrame, growth: dict[str, Any]) -> str:
+    """The latest year-on-year growth beside the fitted rate: a trend fitted over the 2023 step
+    (2.4x) read as if it were this year's pace, which the last four quarters (1.7x) are not."""
+    if history.height < 5:
+        return ""
+    last, year_before = history.row(-1, named=True), history.row(-5, named=True)
+    if str(last["fiscal_quarter"])[-2:] != str(year_before["fiscal_quarter"])[-2:]:
+        return ""  # a gap in the quarters: the row four back is not the same quarter a year earlier
+    latest = last["datacenter_revenue_usd"] / year_before["datacenter_revenue_usd"]
+    clause = (
+        f"; the latest year grew {fmt.factor(latest)} ({fmt.usd(year_before['datacenter_revenue_usd'])} in "
+        f"{year_before['fiscal_quarter']} to {fmt.usd(last['datacenter_revenue_usd'])} in {last['fiscal_quarter']})"
+    )
+    if latest < growth["ci90_low"]:
+        clause += (
+            ", below the fitted rate's 90% CI: the fit spans earlier, faster years, so it overstates the latest pace"
+        )
+    elif latest > growth["ci90_high"]:
+        clause += ", above the fitted rate's 90% CI"
+    return clause
+
+
 def headline(ctx: ReportContext) -> Headline:
     topic = "NVIDIA data-center revenue"
     history = ctx.frame("revenue_history").filter(pl.col("datacenter_revenue_usd").is_not_null())
@@ -56,7 +79,7 @@ def headline(ctx: ReportContext) -> Headline:
         basis = f"n = {growth['n']} quarters, {fmt.month(growth['start_date'])} to {fmt.month(growth['end_date'])}"
         meaning = (
             f"Spending on NVIDIA data-center hardware multiplies by about {fmt.factor(growth['factor_per_year'])} "
-            "a year, the money side of the installed-compute growth."
+            "a year, the money side of the installed-compute growth" + _latest_year_clause(history, growth) + "."
         )
     return Headline(
         topic,

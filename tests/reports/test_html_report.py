@@ -461,3 +461,14 @@ def test_accuracy_names_tier_series_by_label(full, full_html, warehouse):
     assert tiers
     for tier_id, label in tiers:
         assert label in accuracy and f" {tier_id} " not in f" {accuracy} "
+
+
+def test_revenue_headline_gives_the_latest_year_beside_the_fitted_rate(full, summary):
+    # On main the card said 2.4x a year (CI 2.1x-2.7x) while its own table grew 1.7x in the last year.
+    rows = full.execute(
+        "select fiscal_quarter, datacenter_revenue_usd from marts.revenue_reconciliation "
+        "where datacenter_revenue_usd is not null order by period_end desc limit 5"
+    ).fetchall()
+    assert len(rows) == 5 and rows[0][0][-2:] == rows[4][0][-2:]
+    latest = rows[0][1] / rows[4][1]
+    assert f"the latest year grew {fmt.factor(latest)} ({fmt.usd(rows[4][1])} in {rows[4][0]}" in summary

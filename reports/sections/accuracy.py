@@ -151,6 +151,33 @@ def hindcast_rows(scores: pl.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+# A naive forecast scoring this far above MASE 1 says the scale, not the models, is at fault.
+NAIVE_MASE_NOTE_FROM = 2.0
+
+
+def mase_scale_notes(backtests: pl.DataFrame) -> list[str]:
+    """Families where even the naive forecast has a large MASE: the in-sample one-step change that
+    scales MASE is tiny for a series that holds flat for months, then steps, so every model's
+    multi-step error is many times it (price MASE 4-17 read as 'far worse than naive')."""
+    if backtests.height == 0:
+        return []
+    medians = backtests.group_by("target", "model").agg(pl.col("mase").median()).drop_nulls("mase")
+    notes = []
+    for target in sorted(set(medians["target"].to_list())):
+        family = medians.filter(pl.col("target") == target)
+        naive = family.filter(pl.col("model") == "naive")["mase"].to_list()
+        if not naive or naive[0] < NAIVE_MASE_NOTE_FROM:
+            continue
+        listed = ", ".join(f"{m} {v:.1f}" for m, v in family.sort("model").select("model", "mase").iter_rows())
+        notes.append(
+            f"{TARGET_LABELS.get(target, target)}: every candidate scores a median MASE far above 1, the naive "
+            f"forecast included ({listed}). The scale is the series' own one-step change, which is small for a "
+            "series that holds flat for months and then steps, so multi-step errors of any model are many times "
+            'it; compare models here by "vs drift" and coverage, not by MASE against 1.'
+        )
+    return notes
+
+
 def build(ctx: ReportContext) -> Section:
     section = Section("forecast-accuracy", "Forecast accuracy", "sections/accuracy.html.j2")
     scores = ctx.frame("hindcast_scores")
@@ -168,6 +195,7 @@ def build(ctx: ReportContext) -> Section:
     tiers = ctx.query("select tier_id, label from marts.capability_tiers")
     section.data["series_labels"] = {**BENCHMARK_LABELS, **dict(tiers.iter_rows())}
     section.data["backtests"] = backtest_rows(backtests)
+    section.data["mase_notes"] = mase_scale_notes(backtests)
     section.data["champion_reasons"] = champion_reasons(section.data["backtests"])
     if backtests.height == 0:
         section.note("backtests", empty_note("forecast.backtests", ctx.run_id))

@@ -15,7 +15,7 @@ import pytest
 from reports import formatting as fmt
 from reports.html_report import build_report, render_html
 from reports.sections import SECTIONS
-from reports.sections.accuracy import plain_reason
+from reports.sections.accuracy import TARGET_LABELS, plain_reason
 from tests.reports.conftest import EMPTY_RUN_ID, GENERATED_AT
 
 NOT_AVAILABLE = "not available for this run"
@@ -472,3 +472,19 @@ def test_revenue_headline_gives_the_latest_year_beside_the_fitted_rate(full, sum
     assert len(rows) == 5 and rows[0][0][-2:] == rows[4][0][-2:]
     latest = rows[0][1] / rows[4][1]
     assert f"the latest year grew {fmt.factor(latest)} ({fmt.usd(rows[4][1])} in {rows[4][0]}" in summary
+
+
+def test_accuracy_explains_a_mase_that_is_large_for_every_model(full, full_html, warehouse):
+    # On main price champions showed MASE 4-17 ("far worse than naive") without a word: naive
+    # scores as badly, because the MASE scale is a step series' tiny one-step change.
+    medians = dict(
+        full.execute(
+            "select target, median(mase) from forecast.backtests where run_id = ? and model = 'naive' group by target",
+            [warehouse.run_id],
+        ).fetchall()
+    )
+    accuracy = section_text(full_html, "forecast-accuracy")
+    for target, median in medians.items():
+        label = TARGET_LABELS.get(target, target)
+        explained = f"{label}: every candidate scores a median MASE far above 1" in accuracy
+        assert explained is (median is not None and median >= 2.0), target

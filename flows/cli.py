@@ -419,9 +419,7 @@ def status(
         if feeds:
             _print_feed_details(con)
         if runs:
-            _print_query(
-                con, "last_run", "last forecast run", ("run", "as of", "started", "finished", "status", "message")
-            )
+            _print_last_run(con)
             flow_headers = ("run", "flow", "started", "finished", "status", "warnings")
             _print_query(con, "recent_flow_runs", "recent flow runs", flow_headers)
         console.print(f"published warehouse: {settings.published_db}", highlight=False, soft_wrap=True)
@@ -868,6 +866,25 @@ def shell(home: HomeOption = None) -> None:
 
 
 SHELL_ROWS_SHOWN = 200
+
+
+def _print_last_run(con: Any) -> None:
+    """The last forecast run, then its notes one a line below the table: in a table cell the
+    notes (a dozen sentences) folded into a column a few words wide."""
+    from warehouse.sqlfiles import read_sql
+
+    rows = con.sql(read_sql("last_run")).fetchall()
+    table = Table(title="last forecast run", title_justify="left")
+    for header in ("run", "as of", "started", "finished", "status"):
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(value) for value in row[:5]))
+    console.print(table)
+    notes = (rows[0][5] or "").splitlines() if rows else []
+    if notes:
+        console.print("notes of the last forecast run:", highlight=False)
+    for note in notes:
+        console.print(Text(f"  • {note}"), highlight=False)
 
 
 def _print_query(con: Any, sql_name: str, title: str, headers: tuple[str, ...]) -> None:

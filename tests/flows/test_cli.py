@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -122,3 +123,20 @@ def test_read_only_commands_do_not_import_prefect_or_statsmodels(published):
     )
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in output
+
+
+def test_status_runs_lists_the_last_runs_notes_one_a_line(published):
+    # On main the notes sat in a table cell a few words wide, folded over dozens of lines.
+    con = duckdb.connect(str(published.published_db), read_only=True)
+    try:
+        (message,) = con.execute("select message from forecast.runs order by started_at desc limit 1").fetchall()[0]
+    finally:
+        con.close()
+    notes = (message or "").splitlines()
+    assert notes, "the fixture's last run has notes"
+    result = _run(published, "status", "--runs")
+    assert result.exit_code == 0, result.output
+    assert "notes of the last forecast run:" in result.output
+    flat = " ".join(result.output.split())
+    for note in notes:
+        assert f"• {' '.join(note.split())}" in flat

@@ -871,16 +871,12 @@ SHELL_ROWS_SHOWN = 200
 def _print_last_run(con: Any) -> None:
     """The last forecast run, then its notes one a line below the table: in a table cell the
     notes (a dozen sentences) folded into a column a few words wide."""
+    from forecasts.sanity import split_notes
     from warehouse.sqlfiles import read_sql
 
     rows = con.sql(read_sql("last_run")).fetchall()
-    table = Table(title="last forecast run", title_justify="left")
-    for header in ("run", "as of", "started", "finished", "status"):
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(value) for value in row[:5]))
-    console.print(table)
-    notes = (rows[0][5] or "").splitlines() if rows else []
+    _print_rows("last forecast run", ("run", "as of", "started", "finished", "status"), [row[:5] for row in rows])
+    notes = split_notes(rows[0][5]) if rows else []
     if notes:
         console.print("notes of the last forecast run:", highlight=False)
     for note in notes:
@@ -890,10 +886,14 @@ def _print_last_run(con: Any) -> None:
 def _print_query(con: Any, sql_name: str, title: str, headers: tuple[str, ...]) -> None:
     from warehouse.sqlfiles import read_sql
 
+    _print_rows(title, headers, con.sql(read_sql(sql_name)).fetchall())
+
+
+def _print_rows(title: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     table = Table(title=title, title_justify="left")
     for header in headers:
         table.add_column(header, overflow="fold")
-    for row in con.sql(read_sql(sql_name)).fetchall():
+    for row in rows:
         table.add_row(*(_cell(value) for value in row))
     console.print(table)
 

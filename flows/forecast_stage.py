@@ -29,8 +29,8 @@ from forecasts.cost_family import cost_decline_rows, cost_jobs
 from forecasts.engine import EngineJob, TargetForecast, merge, run_job
 from forecasts.price_family import decline_rows, price_jobs, sensitivity_rows
 from forecasts.published_reproduction import epoch_reasoning_ids, published_points, read_published, reproduce
-from forecasts.sanity import CHECKS_SCHEMA, join_notes, split_notes
-from forecasts.usage_family import MIN_REPORTS, POOLED_SERIES_ID, demand_growth, demand_histories, demand_values
+from forecasts.sanity import CHECKS_SCHEMA, join_notes
+from forecasts.usage_family import demand_growth, demand_values
 from transforms.adoption import dedupe_models
 from transforms.observation_thinning import new_listing_lows
 from transforms.price_index import scored_prices
@@ -159,7 +159,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
     compute_rates, compute_skips = compute_growth(installed, revenue)
     demand = con.sql("select * from marts.token_demand").pl()
     demand_rates, demand_skips = demand_growth(demand)
-    skipped.update(compute_skips | demand_skip_reasons(demand, demand_skips))
+    skipped.update(compute_skips | demand_skips)
 
     history = adoption_history(con.sql("select * from marts.reasoning_adoption").pl())
     fits, adoption_values, adoption_notes = adoption_fits(history, as_of)
@@ -190,7 +190,8 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         "forecast.token_multiplier": multiplier.rename({"ci_low": "ci90_low", "ci_high": "ci90_high"}, strict=False),
     }
     notes = [*data_gap_notes(con, as_of), *notes]
-    message = join_notes([*(f"{k}: {v}" for k, v in skipped.items()), *notes])
+    run_notes = [*(f"{k}: {v}" for k, v in skipped.items()), *notes]
+    message = join_notes(run_notes)
     con.execute("begin transaction")
     try:
         for table in (
@@ -217,7 +218,7 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         )
         con.execute(
             "update forecast.runs set finished_at = ?, message = ? where run_id = ?",
-            [dt.datetime.now(dt.UTC).replace(tzinfo=None), join_notes([*split_notes(message), *extra]), run_id],
+            [dt.datetime.now(dt.UTC).replace(tzinfo=None), join_notes([*run_notes, *extra]), run_id],
         ).fetchall()
         con.execute("commit")
     except Exception:
@@ -225,27 +226,6 @@ def finish(con: duckdb.DuckDBPyConnection, prepared: Prepared, results: list[Tar
         raise
     rows = {name: frame.height for name, frame in tables.items()}
     return StageSummary("forecasts", rows=rows, notes=[run_id, *extra])
-
-
-def demand_skip_reasons(demand: pl.DataFrame, skipped: dict[str, str]) -> dict[str, str]:
-    """The token-demand skips in words that say what was counted: a company's own growth fit
-    (forecasts.usage_family.demand_growth) uses the reports of one product, its most-reported,
-    while the pooled fit and the company's projection use all its reports, of every product."""
-    histories = demand_histories(demand)
-    reasons = dict(skipped)
-    for company, history in histories.items():
-        key = f"token_demand/{company}"
-        if key not in skipped or company == POOLED_SERIES_ID:
-            continue
-        own = demand.filter(pl.col("company") == company)
-        total, products = own.height, own["product"].n_unique()
-        counted = f"{history.height} report{'' if history.height == 1 else 's'}"
-        if products > 1:
-            counted += " of any one product"
-        reasons[key] = f"only {counted} (need {MIN_REPORTS} of one product for a company's own growth fit)"
-        if products > 1:
-            reasons[key] += f"; its {total} reports across {products} products all enter the pooled fit"
-    return reasons
 
 
 def _concat(frames: list[pl.DataFrame], how: Any = "vertical") -> pl.DataFrame:

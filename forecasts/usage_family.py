@@ -79,6 +79,19 @@ def pooled_row(fit: PooledGrowth) -> dict:
     }
 
 
+def too_few_reports(reports: pl.DataFrame, history: pl.DataFrame) -> str:
+    """Why a company has no growth fit of its own, saying what was counted: its fit uses the reports
+    of one product (demand_histories), while the pooled fit uses all of them, of every product."""
+    products = reports["product"].n_unique()
+    counted = f"{history.height} report{'' if history.height == 1 else 's'}"
+    if products <= 1:
+        return f"only {counted} (need {MIN_REPORTS} of one product for a company's own growth fit)"
+    return (
+        f"only {counted} of any one product (need {MIN_REPORTS} of one product for a company's own growth "
+        f"fit); its {reports.height} reports across {products} products all enter the pooled fit"
+    )
+
+
 def demand_growth(demand: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
     rows, skipped = [], {}
     fit = pooled_demand_fit(demand)
@@ -88,7 +101,7 @@ def demand_growth(demand: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
         rows.append(pooled_row(fit))
     for company, history in demand_histories(demand).items():
         if history.height < MIN_REPORTS:
-            skipped[f"token_demand/{company}"] = f"only {history.height} report(s) (need {MIN_REPORTS})"
+            skipped[f"token_demand/{company}"] = too_few_reports(demand.filter(pl.col("company") == company), history)
             continue
         rows.append(
             growth_row(

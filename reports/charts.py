@@ -171,17 +171,20 @@ def panels(count: int, *, columns: int = 2, panel_height: float = 2.8) -> tuple[
     return fig, axes[:count]
 
 
-def log_time_panel(axis: Axes, *, ylabel: str, heading: str, date_label: str, as_of: dt.date, si: bool = False) -> None:
-    """The furniture of one small-multiple panel: log y axis, labels, title and the as-of marker.
-
-    Only the first panel of a row names the y axis: the panels share its scale, and a label beside
-    an inner panel would sit on its left neighbour's plot."""
-    axis.set_yscale("log")
-    if si:
-        si_axis(axis)
+def first_column_ylabel(axis: Axes, ylabel: str) -> None:
+    """Name the y axis on the first panel of a row only: the panels share its scale, and a label
+    beside an inner panel would sit on its left neighbour's plot."""
     spec = axis.get_subplotspec()
     if spec is None or spec.is_first_col():
         axis.set_ylabel(ylabel)
+
+
+def log_time_panel(axis: Axes, *, ylabel: str, heading: str, date_label: str, as_of: dt.date, si: bool = False) -> None:
+    """The furniture of one small-multiple panel: log y axis, labels, title and the as-of marker."""
+    axis.set_yscale("log")
+    if si:
+        si_axis(axis)
+    first_column_ylabel(axis, ylabel)
     title(axis, heading)
     date_axis(axis, date_label)
     vertical_marker(axis, as_of, f"as of {as_of}")

@@ -49,7 +49,14 @@ UNINFORMATIVE_CI_SPAN = 1e4
 
 
 def factor_range(low: float | None, high: float | None) -> str:
-    if not _missing(low) and not _missing(high) and low and high and low > 0 and high / low > UNINFORMATIVE_CI_SPAN:
+    if (
+        low is not None
+        and high is not None
+        and math.isfinite(low)
+        and math.isfinite(high)
+        and low > 0
+        and high / low > UNINFORMATIVE_CI_SPAN
+    ):
         return "CI too wide to use (over 10,000-fold)"
     return f"{factor(low)}–{factor(high)}"
 

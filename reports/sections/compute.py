@@ -67,9 +67,10 @@ def growth_rows(ctx: ReportContext, target: str = TARGET) -> list[dict[str, Any]
     rows = ctx.frame("growth_rates", ctx.run_id, target).to_dicts()
     for row in rows:
         anchor = row["anchor_factor_per_year"]
+        row["anchor_outside_ci"] = anchor is not None and not row["ci90_low"] <= anchor <= row["ci90_high"]
         if anchor is None:
             row["versus_anchor"] = ""
-        elif row["ci90_low"] <= anchor <= row["ci90_high"]:
+        elif not row["anchor_outside_ci"]:
             row["versus_anchor"] = "consistent (anchor inside the 90% CI)"
         elif anchor < row["ci90_low"]:
             row["versus_anchor"] = "faster than the anchor"
@@ -118,7 +119,7 @@ def headline(ctx: ReportContext) -> Headline:
         f"{series_id} alone grows {fmt.factor(row['factor_per_year'])}, {row['versus_anchor']} "
         f"(published {fmt.factor(row['anchor_factor_per_year'])}, outside the 90% CI)"
         for series_id, row in growth.items()
-        if series_id != "all" and row["versus_anchor"] in ("faster than the anchor", "slower than the anchor")
+        if series_id != "all" and row["anchor_outside_ci"]
     ]
     return Headline(
         topic,

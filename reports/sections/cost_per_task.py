@@ -108,10 +108,7 @@ def _frontier_panel(axis: Axes, rows: pl.DataFrame, latest: pl.DataFrame, months
         )
     axis.set_xscale("log")
     axis.set_xlabel("USD per question (log)")
-    spec = axis.get_subplotspec()
-    # The panels share the score scale, so the first of a row names it; the title names the task.
-    if spec is None or spec.is_first_col():
-        axis.set_ylabel("score (%)")
+    charts.first_column_ylabel(axis, "score (%)")
     charts.title(axis, task)
     axis.grid(True, alpha=0.3)
 
